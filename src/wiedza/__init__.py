@@ -1,0 +1,1 @@
+"""Wiedza: a static-site portal."""

@@ -1,0 +1,86 @@
+"""The `wiedza` command: argument parsing and exit codes only; the work happens elsewhere."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import BuildError, ContentInvalid
+
+EXIT_OK, EXIT_CONTENT, EXIT_BUILD, EXIT_USAGE = 0, 1, 2, 64
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="folder z treścią (domyślnie content/)")
+    parser.add_argument("--strict", action="store_true", help="traktuj ostrzeżenia jak błędy")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wiedza", description="Portal Wiedza: budowa serwisu z plików Markdown.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="zbuduj serwis do site/")
+    _common(build)
+    build.add_argument("--site-dir", type=Path, default=Path("site"), help="folder wynikowy (domyślnie site/)")
+    build.add_argument("--search-dir", type=Path, default=Path("search"), help="indeks Whoosh (domyślnie search/)")
+    build.add_argument("--quiet", action="store_true", help="bez postępu, tylko podsumowanie")
+
+    check = sub.add_parser("check", help="sprawdź treść i wypisz wszystkie błędy")
+    _common(check)
+
+    serve = sub.add_parser("serve", help="podgląd na 127.0.0.1 z przebudową po zmianach")
+    _common(serve)
+    serve.add_argument("--site-dir", type=Path, default=Path("site"))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    new = sub.add_parser("new", help="utwórz szkielet nowego materiału")
+    new.add_argument("kind", choices=["lesson", "article"], help="lesson (scenariusz) albo article (publikacja)")
+    new.add_argument("title", help="tytuł, np. \"Spółdzielnia w mojej szkole\"")
+    new.add_argument("--content", type=Path, default=Path("content"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            from .pipeline import build_site
+            progress = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+            summary = build_site(args.content, args.site_dir, strict=args.strict, progress=progress)
+            for warning in summary.warnings:
+                print(warning.format(), file=sys.stderr)
+            print(summary.format())
+            return EXIT_OK
+        if args.command == "check":
+            from .content.loader import load_site
+            index = load_site(args.content, strict=args.strict)
+            for warning in index.warnings:
+                print(warning.format())
+            print(f"Treść poprawna: {len(index.research)} publikacji, {len(index.lessons)} scenariuszy, "
+                  f"{len(index.pages)} stron. Ostrzeżenia: {len(index.warnings)}.")
+            return EXIT_OK
+        if args.command == "serve":
+            from .serve import serve
+            return serve(args.content, args.site_dir, host=args.host, port=args.port, strict=args.strict)
+        if args.command == "new":
+            from .scaffold import create
+            path = create(args.kind, args.title, args.content)
+            print(f"Utworzono {path}. Uzupełnij pola oznaczone UZUPEŁNIJ i uruchom `wiedza check`.")
+            return EXIT_OK
+    except ContentInvalid as exc:
+        print(exc.report.format(), file=sys.stderr)
+        print("Serwis nie został zbudowany; poprzednia wersja site/ pozostała bez zmian." if args.command == "build"
+              else "Popraw błędy i uruchom ponownie.", file=sys.stderr)
+        return EXIT_CONTENT
+    except BuildError as exc:
+        print(f"Błąd budowy: {exc}", file=sys.stderr)
+        return EXIT_BUILD
+    except FileExistsError as exc:
+        print(f"Błąd: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

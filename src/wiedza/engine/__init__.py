@@ -1,0 +1,37 @@
+"""Site engines behind one small contract: render a staged docs tree into a directory."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    title: str
+    path: str   # output path of the staged page, e.g. "publikacje/index.html"
+
+
+@dataclass(frozen=True)
+class EngineJob:
+    stage_dir: Path          # staged docs tree (pages as .md holding HTML, every other file as is)
+    out_dir: Path            # an empty directory the engine fills
+    site_url: str
+    site_name: str
+    description: str
+    copyright_html: str
+    nav: tuple[NavEntry, ...]
+    build_epoch: int         # seconds; from content dates, for reproducible output
+
+
+class Engine(Protocol):
+    name: str
+
+    def build(self, job: EngineJob) -> None: ...
+
+
+def get_engine(name: str = "mkdocs") -> Engine:
+    if name == "mkdocs":
+        from .mkdocs_engine import MkDocsEngine
+        return MkDocsEngine()
+    raise ValueError(f"unknown engine {name!r}; available: mkdocs")

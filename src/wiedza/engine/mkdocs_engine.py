@@ -1,0 +1,75 @@
+"""MkDocs + Material adapter: the only module that imports mkdocs."""
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import BuildError
+from . import EngineJob
+
+PROJECT_CONFIG = "mkdocs.yml"
+
+
+def find_config() -> Path:
+    """The project's mkdocs.yml (engine settings only), found beside the installed package's repo."""
+    for folder in [Path.cwd(), *Path.cwd().parents, *Path(__file__).resolve().parents]:
+        if (folder / PROJECT_CONFIG).is_file():
+            return folder / PROJECT_CONFIG
+    raise BuildError("nie znaleziono mkdocs.yml; uruchom wiedza w katalogu projektu.")
+
+
+@contextmanager
+def _environment(epoch: int):
+    saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "NO_MKDOCS_2_WARNING")}
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)   # sitemap dates come from content, not the clock
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+class MkDocsEngine:
+    name = "mkdocs"
+
+    def __init__(self, config_file: Path | None = None):
+        self.config_file = config_file or find_config()
+
+    def build(self, job: EngineJob) -> None:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import MkDocsException
+
+        nav = [{entry.title: entry.path[: -len(".html")] + ".md"} for entry in job.nav]
+        collector = _Collect()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(collector)
+        try:
+            with _environment(job.build_epoch):
+                config = load_config(
+                    config_file=str(self.config_file), docs_dir=str(job.stage_dir), site_dir=str(job.out_dir),
+                    site_url=job.site_url, site_name=job.site_name, site_description=job.description,
+                    copyright=job.copyright_html, nav=nav, use_directory_urls=False, strict=False,
+                )
+                build(config)
+        except MkDocsException as exc:
+            raise BuildError(f"MkDocs nie zbudował serwisu: {exc}") from exc
+        finally:
+            logger.removeHandler(collector)
+        if collector.messages:
+            raise BuildError("MkDocs zgłosił ostrzeżenia:\n" + "\n".join(collector.messages))

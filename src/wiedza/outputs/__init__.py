@@ -1,0 +1,1 @@
+"""One module per artefact. Each writer takes the BuildContext and stages its files."""

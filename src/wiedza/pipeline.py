@@ -1,0 +1,91 @@
+"""The build, start to end: load and check content, stage every output, let the engine render,
+swap the result into place. Short enough to read in one screen."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .atomic import build_lock, remove_leftovers, replace_dir, scratch_dir
+from .content.loader import load_site
+from .engine import EngineJob, NavEntry, get_engine
+from .outputs import attachments, pages_lessons, pages_research, pages_site, theme_assets
+from .outputs.context import BuildContext
+from .stage import Stage
+
+# Order matters: later writers show what earlier ones made (downloads, feeds, citations).
+WRITERS: list[tuple[str, Callable[[BuildContext], None]]] = [
+    ("zasoby motywu", theme_assets.write),
+    ("załączniki", attachments.write),
+    ("strony publikacji", pages_research.write),
+    ("strony scenariuszy", pages_lessons.write),
+    ("strony serwisu", pages_site.write),
+]
+
+NAV = (
+    NavEntry("Strona główna", "index.html"),
+    NavEntry("Publikacje", "publikacje/index.html"),
+    NavEntry("Scenariusze", "scenariusze/index.html"),
+    NavEntry("Czasopisma", "czasopisma/index.html"),
+    NavEntry("Tematy", "tematy/index.html"),
+    NavEntry("Autorzy", "autorzy/index.html"),
+    NavEntry("O programie", "program/index.html"),
+)
+
+
+@dataclass
+class BuildSummary:
+    items: int = 0
+    pages: int = 0
+    files: int = 0
+    warnings: list = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+    def format(self) -> str:
+        return (f"Gotowe: {self.items} materiałów, {self.pages} stron, {self.files} plików, "
+                f"ostrzeżenia: {len(self.warnings)}, czas: {self.seconds:.1f} s.")
+
+
+def _timed(summary: BuildSummary, name: str, progress, fn, *args):
+    progress(f"… {name}")
+    start = time.perf_counter()
+    result = fn(*args)
+    summary.timings[name] = summary.timings.get(name, 0.0) + time.perf_counter() - start
+    return result
+
+
+def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: str = "mkdocs",
+               cache_dir: Path | None = None, progress: Callable[[str], None] = lambda _: None) -> BuildSummary:
+    """Build the site from `content` into `site_dir`. On any error `site_dir` is left untouched."""
+    summary = BuildSummary()
+    index = _timed(summary, "wczytanie i sprawdzenie treści", progress, lambda: load_site(content, strict=strict))
+    summary.items = len(index.items)
+    summary.warnings = list(index.warnings)
+    site_dir = site_dir.resolve()
+    with build_lock(site_dir):
+        remove_leftovers(site_dir)
+        with scratch_dir(site_dir, site_dir.name) as work:
+            stage = Stage(work / "docs")
+            ctx = BuildContext(index=index, stage=stage, cache_dir=cache_dir or content.parent / ".cache")
+            for name, writer in WRITERS:
+                _timed(summary, name, progress, writer, ctx)
+            stage.flush_pages()
+            newest = index.newest_date
+            s = index.settings
+            job = EngineJob(
+                stage_dir=stage.root, out_dir=work / "site", site_url=s.url, site_name=s.short_title,
+                description=s.description, nav=NAV,
+                copyright_html=f"© {newest.year if newest else ''} {s.operator}. Treści na licencjach Creative Commons, "
+                               f"o ile przy materiale nie zaznaczono inaczej. Kontakt: {s.contact_email}",
+                build_epoch=int(newest.timestamp()) if newest else 0,
+            )
+            _timed(summary, f"silnik {engine}", progress, get_engine(engine).build, job)
+            summary.pages = len(stage.pages)
+            summary.files = sum(1 for p in job.out_dir.rglob("*") if p.is_file())
+            replace_dir(job.out_dir, site_dir)
+    return summary

@@ -1,0 +1,77 @@
+"""The one owner of output paths and URLs. Pages link relatively (so the site works from file://);
+feeds, sitemaps and citations use absolute URLs built from the site URL."""
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+RESEARCH = "publikacje"
+LESSONS = "scenariusze"
+
+
+def research(slug: str) -> str:
+    return f"{RESEARCH}/{slug}/index.html"
+
+
+def lesson(slug: str) -> str:
+    return f"{LESSONS}/{slug}/index.html"
+
+
+def attachment(doc_path: str, file: str) -> str:
+    return posixpath.join(posixpath.dirname(doc_path), file)
+
+
+def topic(key: str) -> str:
+    return f"tematy/{key}.html"
+
+
+def author(key: str) -> str:
+    return f"autorzy/{key}.html"
+
+
+def action(key: str) -> str:
+    return f"program/{key.lower().replace('.', '-')}.html"
+
+
+def research_type(key: str) -> str:
+    return f"{RESEARCH}/typ/{key}.html"
+
+
+def research_year(year: int) -> str:
+    return f"{RESEARCH}/rok/{year}.html"
+
+
+def periodical(key: str) -> str:
+    return f"czasopisma/{key}/index.html"
+
+
+def periodical_issue(key: str, volume: int, issue: int) -> str:
+    return f"czasopisma/{key}/{volume}-{issue}.html"
+
+
+def periodical_file(key: str, file: str) -> str:
+    return f"czasopisma/{key}/{file}"
+
+
+def lesson_facet(facet: str, key: str) -> str:
+    return f"{LESSONS}/{facet}/{key.lower().replace('.', '-')}.html"
+
+
+def page(slug: str) -> str:
+    return f"{slug}.html"
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """Link from one output file to another, percent-encoded, working over HTTP and file://."""
+    start = posixpath.dirname(from_path) or "."
+    rel = posixpath.relpath(to_path, start)
+    return quote(rel, safe="/#:?=&%")
+
+
+def absolute(site_url: str, path: str) -> str:
+    """Canonical absolute URL; 'x/index.html' becomes 'x/' (servers answer both)."""
+    if path == "index.html":
+        path = ""
+    elif path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return site_url + quote(path, safe="/#:?=&%")
