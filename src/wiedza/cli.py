@@ -54,11 +54,13 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "check":
             from .content.loader import load_site
+            from .outputs.html import plural
             index = load_site(args.content, strict=args.strict)
             for warning in index.warnings:
                 print(warning.format())
-            print(f"Treść poprawna: {len(index.research)} publikacji, {len(index.lessons)} scenariuszy, "
-                  f"{len(index.pages)} stron. Ostrzeżenia: {len(index.warnings)}.")
+            print(f"Treść poprawna: {plural(len(index.research), 'publikacja', 'publikacje', 'publikacji')}, "
+                  f"{plural(len(index.lessons), 'scenariusz', 'scenariusze', 'scenariuszy')}, "
+                  f"{plural(len(index.pages), 'strona', 'strony', 'stron')}. Ostrzeżenia: {len(index.warnings)}.")
             return EXIT_OK
         if args.command == "serve":
             from .serve import serve

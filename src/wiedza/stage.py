@@ -3,6 +3,7 @@ never write one path, and everything the site links to exists before the engine 
 from __future__ import annotations
 
 import shutil
+from html import escape
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +66,8 @@ class Stage:
         """Write every page as a Markdown file holding our HTML, for the engine to wrap in the theme."""
         for path, page in sorted(self.pages.items()):
             head = "\n".join([page.head_html, *self.head_extra.get(path, [])]).strip()
-            meta = {"title": page.title, "description": page.description, "hide": list(page.hide),
+            # The theme prints title and description unescaped: escape them here, once.
+            meta = {"title": escape(page.title), "description": escape(page.description), "hide": list(page.hide),
                     "wiedza_head": head, "wiedza_section": page.section}
             front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
             md_path = self.root / (path[: -len(".html")] + ".md")

@@ -70,9 +70,13 @@ def parse_yaml(text: str, path: Path, report: Report, first_line: int = 1):
         node = yaml.compose(text, Loader=_Loader)
         value = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct starts (what the editor must fix);
+        # the problem mark is where the parser gave up, often a line later.
+        mark = exc.context_mark or exc.problem_mark
         line = first_line + mark.line if mark else None
         problem = exc.problem or "niepoprawny zapis"
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
+            problem += f" (parser zatrzymał się w linii {first_line + exc.problem_mark.line})"
         report.error(path, f"błąd składni YAML: {problem}.", line=line,
                      hint="Sprawdź wcięcia, dwukropki i cudzysłowy w tej linii.")
         return FAILED, {}

@@ -1,11 +1,10 @@
 """Read content/ once: discover files, validate them into models, check them across documents."""
 from __future__ import annotations
 
-import unicodedata
-import re
 from pathlib import Path
 
 from ..errors import ContentInvalid, Report
+from ..slugs import safe_slug
 from .documents import build_lesson, build_page, build_research, unlisted_files
 from .frontmatter import read_markdown
 from .index import SiteIndex
@@ -13,16 +12,6 @@ from .registries import load_authors, load_periodicals, load_settings, load_voca
 from .render import render_bodies
 
 MAX_MARKDOWN_BYTES = 2 * 1_048_576
-POLISH = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
-
-
-def safe_slug(name: str) -> str:
-    """A URL-safe slug from a file or folder name (Polish letters transliterated, spaces to hyphens)."""
-    name = unicodedata.normalize("NFKD", name.translate(POLISH))
-    name = "".join(c for c in name if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", name).strip("-") or "bez-nazwy"
-
-
 def _discover(folder: Path, report: Report, *, allow_single_file: bool) -> list[tuple[str, Path]]:
     """(slug, index file) pairs; every other entry is reported, never skipped silently."""
     found: list[tuple[str, Path]] = []
@@ -93,6 +82,7 @@ def load_site(content: Path, *, strict: bool = False) -> SiteIndex:
             pages.append(page)
 
     _check_unique_ids(research + lessons + pages, report)
+    _warn_unfinished(research + lessons + pages, report)
     index = SiteIndex.create(settings=settings, vocab=vocab, authors=authors, periodicals=periodicals,
                              research=research, lessons=lessons, pages=pages, content_root=content)
     if report.failed(strict):
@@ -125,3 +115,13 @@ def _id_line(path: Path) -> int | None:
         if line.startswith("id:"):
             return number
     return None
+
+
+def _warn_unfinished(documents, report: Report) -> None:
+    """Skeletons from `wiedza new` carry UZUPEŁNIJ markers; publishing them is almost always a slip."""
+    for doc in documents:
+        for number, line in enumerate(doc.source.read_text(encoding="utf-8-sig").splitlines(), 1):
+            if "UZUPEŁNIJ" in line:
+                report.warning(doc.source, "dokument zawiera niewypełnione miejsce „UZUPEŁNIJ”.", line=number,
+                               hint="Uzupełnij tekst przed publikacją (wiedza check --strict traktuje to jako błąd).")
+                break

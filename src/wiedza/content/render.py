@@ -13,11 +13,11 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
-from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .. import urls
 from ..errors import Report
+from ..slugs import safe_slug
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
@@ -36,6 +36,11 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "sane_lists", "toc"]
+EXTENSION_CONFIGS = {"toc": {"slugify": safe_slug}}
+
+
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
 
 
 class _LinkCollector(Treeprocessor):
@@ -63,8 +68,7 @@ def sanitize(html: str) -> str:
 
 def render_markdown(text: str) -> str:
     """Plain rendering for snippets such as worksheets (no link resolution)."""
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"slugify": slugify_unicode}})
-    return sanitize(md.convert(text))
+    return sanitize(_markdown().convert(text))
 
 
 def _line_of(doc, needle: str) -> int:
@@ -77,7 +81,9 @@ def _line_of(doc, needle: str) -> int:
 def render_bodies(index, report: Report) -> dict[str, str]:
     """Render every document body; report broken internal links and anchors."""
     by_source: dict[Path, str] = {d.source.resolve(): index.path_of(d) for d in index.items + index.pages}
+    doc_of_source = {d.source.resolve(): d for d in index.items + index.pages}
     out: dict[str, str] = {}
+    foreign_anchors: list[tuple[object, str, object, str]] = []  # (doc, link, target doc, anchor)
     for doc in index.items + index.pages:
         page_path = index.path_of(doc)
         folder = doc.source.parent
@@ -99,20 +105,32 @@ def render_bodies(index, report: Report) -> dict[str, str]:
             if source.is_dir():
                 source = source / "index.md"
             if source in by_source:
+                if parts.fragment:
+                    foreign_anchors.append((doc, link, doc_of_source[source], unquote(parts.fragment)))
                 return urls.relative(page_path, by_source[source]) + fragment
             problems.append((link, "link prowadzi do pliku, którego nie ma w serwisie"))
             return link
 
-        md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"slugify": slugify_unicode}})
+        md = _markdown()
         collector = _LinkCollector(md, resolve)
         md.treeprocessors.register(collector, "wiedza_links", 1)
         html = sanitize(md.convert(doc.body))
-        ids = set(re.findall(r'\sid="([^"]+)"', html))
         for link in collector.links:
-            if link.startswith("#") and len(link) > 1 and unquote(link[1:]) not in ids:
+            if link.startswith("#") and len(link) > 1 and unquote(link[1:]) not in _ids(html):
                 problems.append((link, "w tym dokumencie nie ma takiej kotwicy (nagłówka)"))
         for link, why in problems:
-            report.error(doc.source, f"zepsuty link „{link}”: {why}.", line=_line_of(doc, link), field="treść",
-                         hint="Popraw adres: do innego tekstu linkuj jego plik .md, do załącznika jego nazwę.")
+            _broken(report, doc, link, why)
         out[doc.id] = html
+    for doc, link, target, anchor in foreign_anchors:
+        if anchor not in _ids(out[target.id]):
+            _broken(report, doc, link, "w dokumencie docelowym nie ma takiej kotwicy (nagłówka)")
     return out
+
+
+def _ids(html: str) -> set[str]:
+    return set(re.findall(r'\sid="([^"]+)"', html))
+
+
+def _broken(report: Report, doc, link: str, why: str) -> None:
+    report.error(doc.source, f"zepsuty link „{link}”: {why}.", line=_line_of(doc, link), field="treść",
+                 hint="Popraw adres: do innego tekstu linkuj jego plik .md (z #kotwicą nagłówka), do załącznika jego nazwę.")
