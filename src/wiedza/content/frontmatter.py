@@ -68,6 +68,9 @@ def parse_yaml(text: str, path: Path, report: Report, first_line: int = 1):
     """Safe YAML to (value, line map). Returns (FAILED, {}) after reporting an error."""
     try:
         node = yaml.compose(text, Loader=_Loader)
+        lines: dict[str, int] = {}
+        if not _walk(node, "", lines, first_line, path, report, set()):
+            return FAILED, {}
         value = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe subclass
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct starts (what the editor must fix);
@@ -85,29 +88,39 @@ def parse_yaml(text: str, path: Path, report: Report, first_line: int = 1):
         report.error(path, f"błąd YAML: {exc}.", line=first_line,
                      hint="Używaj zwykłych wartości YAML, bez znaczników typu !!python.")
         return FAILED, {}
-    lines: dict[str, int] = {}
-    _walk(node, "", lines, first_line, path, report)
     return value, lines
 
 
-def _walk(node, prefix: str, lines: dict, offset: int, path: Path, report: Report) -> None:
+def _walk(node, prefix: str, lines: dict, offset: int, path: Path, report: Report, seen_nodes: set) -> bool:
+    """Record the line of every key; refuse anchors and aliases (a node reached twice), which
+    content never needs and which can make a small file expand without bound."""
+    if node is None:
+        return True
+    if id(node) in seen_nodes:
+        report.error(path, "kotwice i odwołania YAML (& i *) nie są obsługiwane.", line=offset + node.start_mark.line,
+                     field=prefix or None, hint="Wpisz wartość wprost, bez & i *.")
+        return False
+    seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        seen = set()
+        keys = set()
         for key_node, value_node in node.value:
-            key = str(key_node.value)
+            key = str(key_node.value)[:200]
             full = f"{prefix}.{key}" if prefix else key
             line = offset + key_node.start_mark.line
-            if key in seen:
+            if key in keys:
                 report.error(path, f"klucz „{key}” występuje dwa razy.", line=line, field=full,
                              hint="Zostaw jedno wystąpienie.")
-            seen.add(key)
+            keys.add(key)
             lines[full] = line
-            _walk(value_node, full, lines, offset, path, report)
+            if not _walk(value_node, full, lines, offset, path, report, seen_nodes):
+                return False
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             full = f"{prefix}[{i}]"
             lines[full] = offset + item.start_mark.line
-            _walk(item, full, lines, offset, path, report)
+            if not _walk(item, full, lines, offset, path, report, seen_nodes):
+                return False
+    return True
 
 
 def read_markdown(path: Path, report: Report, max_bytes: int | None = None) -> RawDocument | None:
