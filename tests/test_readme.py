@@ -6,7 +6,7 @@ import re
 import pytest
 
 from conftest import ROOT
-from wiedza.content import documents, registries
+from wiedza.content import accessibility, documents, registries
 from wiedza.content.attachments import attachment_schema
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -19,6 +19,7 @@ SCHEMAS = {
     "Authors": registries.AUTHOR_SCHEMA,
     "Pages": documents.PAGE_SCHEMA,
     "Periodical": registries.periodical_schema(None),
+    "Accessibility declaration": accessibility.SCHEMA,
 }
 
 
@@ -40,6 +41,12 @@ def test_every_field_is_documented_in_its_table(title):
 def test_issue_fields_are_documented():
     text = section("Periodical")
     for field in registries.issue_schema(None):
+        assert f"`{field.name}`" in text
+
+
+def test_declaration_entry_fields_are_documented():
+    text = section("Accessibility declaration")
+    for field in accessibility.BARRIER_SCHEMA + accessibility.APP_SCHEMA:
         assert f"`{field.name}`" in text
 
 

@@ -34,6 +34,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
 
+    index = sub.add_parser("index", help="zbuduj sam indeks wyszukiwania Whoosh (search/)")
+    _common(index)
+    index.add_argument("--search-dir", type=Path, default=Path("search"), help="indeks Whoosh (domyślnie search/)")
+
+    search = sub.add_parser("search", help="szukaj w indeksie Whoosh, np. wiedza search \"spółdzielnia uczniowska\"")
+    search.add_argument("query", help="zapytanie: słowa w dowolnej formie, \"fraza w cudzysłowie\"")
+    search.add_argument("--search-dir", type=Path, default=Path("search"), help="indeks Whoosh (domyślnie search/)")
+    search.add_argument("--json", action="store_true", help="wyniki jako JSON")
+    search.add_argument("--limit", type=int, default=10, help="najwyżej tyle wyników (domyślnie 10)")
+    search.add_argument("--type", help="tylko ten rodzaj materiału, np. monograph, scenariusz")
+    search.add_argument("--section", help="tylko ten dział: publikacje, scenariusze, strony")
+
     new = sub.add_parser("new", help="utwórz szkielet nowego materiału")
     new.add_argument("kind", choices=["lesson", "article"], help="lesson (scenariusz) albo article (publikacja)")
     new.add_argument("title", help="tytuł, np. \"Spółdzielnia w mojej szkole\"")
@@ -47,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .pipeline import build_site
             progress = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
-            summary = build_site(args.content, args.site_dir, strict=args.strict, progress=progress)
+            summary = build_site(args.content, args.site_dir, strict=args.strict, progress=progress,
+                                 search_dir=args.search_dir)
             for warning in summary.warnings:
                 print(warning.format(), file=sys.stderr)
             print(summary.format())
@@ -61,6 +74,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Treść poprawna: {plural(len(index.research), 'publikacja', 'publikacje', 'publikacji')}, "
                   f"{plural(len(index.lessons), 'scenariusz', 'scenariusze', 'scenariuszy')}, "
                   f"{plural(len(index.pages), 'strona', 'strony', 'stron')}. Ostrzeżenia: {len(index.warnings)}.")
+            return EXIT_OK
+        if args.command == "index":
+            from .search_index import build_from_content
+            count = build_from_content(args.content, args.search_dir, strict=args.strict)
+            print(f"Indeks wyszukiwania gotowy: {args.search_dir} ({count} dokumentów).")
+            return EXIT_OK
+        if args.command == "search":
+            import json
+            from .search_index import SearchIndexMissing, format_results, search
+            try:
+                results = search(args.search_dir, args.query, limit=args.limit, type=args.type, section=args.section)
+            except SearchIndexMissing:
+                print(f"Brak indeksu wyszukiwania w {args.search_dir}; uruchom najpierw `wiedza build` "
+                      f"albo `wiedza index`.", file=sys.stderr)
+                return EXIT_BUILD
+            if args.json:
+                print(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2))
+            else:
+                print(format_results(results, args.query, color=sys.stdout.isatty()))
             return EXIT_OK
         if args.command == "serve":
             from .serve import serve

@@ -10,17 +10,27 @@ from typing import Callable
 from .atomic import build_lock, remove_leftovers, replace_dir, scratch_dir
 from .content.loader import load_site
 from .engine import EngineJob, NavEntry, get_engine
-from .outputs import attachments, pages_lessons, pages_research, pages_site, theme_assets
+from .outputs import accessibility_page, attachments, kits, citations, feeds, oai, pages_lessons, pages_research, pages_site, scholar_meta, site_files, theme_assets
+from .outputs import search_static
 from .outputs.context import BuildContext
+from .search_index import parallel_build
 from .stage import Stage
 
 # Order matters: later writers show what earlier ones made (downloads, feeds, citations).
 WRITERS: list[tuple[str, Callable[[BuildContext], None]]] = [
     ("zasoby motywu", theme_assets.write),
     ("załączniki", attachments.write),
+    ("zestawy do pobrania", kits.write),
+    ("cytowania", citations.write),
+    ("metadane naukowe", scholar_meta.write),
+    ("OAI-PMH", oai.write),
+    ("kanały RSS i Atom", feeds.write),
     ("strony publikacji", pages_research.write),
     ("strony scenariuszy", pages_lessons.write),
     ("strony serwisu", pages_site.write),
+    ("deklaracja dostępności", accessibility_page.write),
+    ("wyszukiwarka w przeglądarce", search_static.write),  # after the pages: its own page, no others
+    ("pliki serwisu", site_files.write),  # last: robots.txt and OpenGraph tags for every page
 ]
 
 NAV = (
@@ -60,18 +70,20 @@ def _timed(summary: BuildSummary, name: str, progress, fn, *args):
 
 
 def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: str = "mkdocs",
-               cache_dir: Path | None = None, progress: Callable[[str], None] = lambda _: None) -> BuildSummary:
+               cache_dir: Path | None = None, progress: Callable[[str], None] = lambda _: None,
+               search_dir: Path | None = None) -> BuildSummary:
     """Build the site from `content` into `site_dir`. On any error `site_dir` is left untouched."""
     summary = BuildSummary()
     index = _timed(summary, "wczytanie i sprawdzenie treści", progress, lambda: load_site(content, strict=strict))
     summary.items = len(index.items)
     summary.warnings = list(index.warnings)
     site_dir = site_dir.resolve()
-    with build_lock(site_dir):
+    # The Whoosh index (search_dir) is built on the second core meanwhile and swapped in after the site.
+    with build_lock(site_dir), parallel_build(index, search_dir, summary.timings):
         remove_leftovers(site_dir)
         with scratch_dir(site_dir, site_dir.name) as work:
             stage = Stage(work / "docs")
-            ctx = BuildContext(index=index, stage=stage, cache_dir=cache_dir or content.parent / ".cache")
+            ctx = BuildContext(index=index, stage=stage, cache_dir=cache_dir or site_dir.parent / ".cache")
             for name, writer in WRITERS:
                 _timed(summary, name, progress, writer, ctx)
             stage.flush_pages()

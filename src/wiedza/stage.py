@@ -6,6 +6,7 @@ import shutil
 from html import escape
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -21,8 +22,9 @@ class StagedPage:
     body_html: str
     description: str = ""
     head_html: str = ""   # extra tags for <head>: feeds, citation meta, JSON-LD
-    hide: tuple[str, ...] = ("toc",)
+    hide: tuple[str, ...] = ("navigation", "toc")  # the tabs are the navigation; pages carry their own
     section: str = ""     # top-level section key, used for search and feed autodiscovery
+    modified: str = ""    # YYYY-MM-DD of the content's last change, for the sitemap
 
 
 @dataclass
@@ -31,6 +33,9 @@ class Stage:
     owners: dict[str, str] = field(default_factory=dict)
     pages: dict[str, StagedPage] = field(default_factory=dict)
     head_extra: dict[str, list[str]] = field(default_factory=dict)  # output path -> extra <head> tags
+    # <head> tags for every page (site feeds), first; each a function of the page's path so its
+    # links can be relative (absolute links to the public domain would be fetched by the theme).
+    site_head: list[Callable[[str], str]] = field(default_factory=list)
 
     def claim(self, rel: str, owner: str) -> Path:
         if rel in self.owners:
@@ -65,10 +70,12 @@ class Stage:
     def flush_pages(self) -> None:
         """Write every page as a Markdown file holding our HTML, for the engine to wrap in the theme."""
         for path, page in sorted(self.pages.items()):
-            head = "\n".join([page.head_html, *self.head_extra.get(path, [])]).strip()
+            site = [render(path) for render in self.site_head]
+            head = "\n".join([*site, page.head_html, *self.head_extra.get(path, [])]).strip()
             # The theme prints title and description unescaped: escape them here, once.
             meta = {"title": escape(page.title), "description": escape(page.description), "hide": list(page.hide),
-                    "wiedza_head": head, "wiedza_section": page.section}
+                    "wiedza_head": head, "wiedza_section": page.section,
+                    "wiedza_modified": page.modified}
             front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
             md_path = self.root / (path[: -len(".html")] + ".md")
             md_path.parent.mkdir(parents=True, exist_ok=True)

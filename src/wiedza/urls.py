@@ -69,9 +69,54 @@ def relative(from_path: str, to_path: str) -> str:
 
 
 def absolute(site_url: str, path: str) -> str:
-    """Canonical absolute URL; 'x/index.html' becomes 'x/' (servers answer both)."""
-    if path == "index.html":
-        path = ""
-    elif path.endswith("/index.html"):
-        path = path[: -len("index.html")]
+    """Absolute URL of an output file: exactly the engine's canonical URL (the file name is kept,
+    so the same address works on any static server and matches the copy on disk)."""
     return site_url + quote(path, safe="/#:?=&%")
+
+
+# -- feeds ---------------------------------------------------------------------------------
+FEEDS = "kanaly"
+FEED_KINDS = ("atom", "rss")
+
+
+def feed(name: str, kind: str) -> str:
+    """A feed file: kanaly/<name>.atom.xml or kanaly/<name>.rss.xml."""
+    if kind not in FEED_KINDS:
+        raise ValueError(f"unknown feed kind {kind!r}")
+    return f"{FEEDS}/{name}.{kind}.xml"
+
+
+def feed_name_site() -> str:
+    return "wszystko"
+
+
+def feed_name_research() -> str:
+    return RESEARCH
+
+
+def feed_name_lessons() -> str:
+    return LESSONS
+
+
+def feed_name_topic(key: str) -> str:
+    return f"temat-{key}"
+
+
+def feed_name_action(key: str) -> str:
+    return f"dzialanie-{key.lower().replace('.', '-')}"
+
+
+def feed_name_periodical(key: str) -> str:
+    return f"czasopismo-{key}"
+
+
+def feed_name_author(key: str) -> str:
+    return f"autor-{key}"
+
+
+def feeds_page() -> str:
+    return "kanaly.html"
+
+
+def feeds_opml() -> str:
+    return f"{FEEDS}/wszystkie.opml"

@@ -20,23 +20,29 @@ The JavaScript copy in ``theme/assets/js/analysis.js`` must stay identical;
 
 from __future__ import annotations
 
-# Grouped by kind for review; order does not matter.
+# By initial letter, abbreviations last; order does not matter.
 _WORDS = """
 a aby ale albo ani aż
 bardziej bardzo bez bo bowiem by byli bym byś był była było były być będzie będą
 chociaż choć ci cię ciebie co coś czy czyli dla do dlaczego dokąd dość dzięki
 gdy gdyby gdyż gdzie go
 i ich ile im inna inne inny innych iż
-ja jak jaka jakaś jaki jakie jakiego jakiej jakim jakich jakiś jakieś jako je jednak jednakże jego jej jemu jest jestem jesteś jesteśmy jesteście jeszcze jeśli jeżeli już ją
-każda każde każdy kiedy kilka kim kto ktoś który która które którego której któremu którym których którymi którą komu kogo ku
+ja jak jaka jakaś jaki jakie jakiego jakiej jakim jakich jakiś jakieś jako je jednak
+jednakże jego jej jemu jest jestem jesteś jesteśmy jesteście jeszcze jeśli jeżeli już ją
+każda każde każdy kiedy kilka kim kto ktoś który która które którego której któremu
+którym których którymi którą komu kogo ku
 lecz lub
 ma mi mimo mną mnie mogą może można mu my mój moja moje mojego mojej moim moich
-na nad nam nami nas nasz nasza nasze naszego naszej naszym naszych natomiast nawet nic nich nie niech niego niej niemu nigdy nim nimi nią niż no
-o obok od około on ona one oni ono oraz oto po pod podczas ponad ponieważ poza przed przede przez przy
+na nad nam nami nas nasz nasza nasze naszego naszej naszym naszych natomiast nawet nic
+nich nie niech niego niej niemu nigdy nim nimi nią niż no
+o obok od około on ona one oni ono oraz oto po pod podczas ponad ponieważ poza przed
+przede przez przy
 sam sama samo się siebie skąd sobie sobą swoje swoich swoim swojej swój swoja swojego
-ta tak taka taki takie takiego takiej takich także tam te tego tej temu ten teraz to tobie tobą toteż trzeba tu tutaj twoja twoje twój tych tylko tym tymi tę tą
+ta tak taka taki takie takiego takiej takich także tam te tego tej temu ten teraz to
+tobie tobą toteż trzeba tu tutaj twoja twoje twój tych tylko tym tymi tę tą
 u
-w we według wiele wśród wszyscy wszystkich wszystkie wszystkim wszystko właśnie wtedy wy wam wami was wasz wasza wasze więcej
+w we według wiele wśród wszyscy wszystkich wszystkie wszystkim wszystko właśnie wtedy wy
+wam wami was wasz wasza wasze więcej
 z za zaś ze zatem
 że żeby żadna żadne żaden
 np itd itp tzw tj r

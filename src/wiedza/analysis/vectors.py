@@ -13,7 +13,11 @@ Command line::
 
     python -m wiedza.analysis.vectors [--content DIR] [--out FILE]
     python -m wiedza.analysis.vectors --measure [--wordlist /usr/share/dict/polish]
-        [--text-dir /usr/share/locale/pl/LC_MESSAGES]
+        [--families FILE] [--text-dir /usr/share/locale/pl/LC_MESSAGES]
+
+``--wordlist`` is Debian's ``wpolish``; ``--families`` takes lemma blocks, e.g.
+``unmunch`` (``hunspell-tools``) output for a ``pl_PL.dic`` sample with a
+``qqsentinelqq`` entry after every lemma, converted to UTF-8.
 
 ``--measure`` prints the folding-vs-stemming figures quoted in the docstring
 of ``wiedza.analysis``.
@@ -27,7 +31,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from . import FOLD_FROM, _compounds, analyze, fold, is_stopword, stem, tokenize
+from . import FOLD_FROM, _compounds, analyze, fold, is_stopword, stem, stem_folded, tokenize
 
 MIN_WORDS = 5000
 
@@ -212,14 +216,13 @@ PREFIXES = ["", "a", "k", "ka", "ko", "kot", "prz", "pszcz", "szkoł", "wybr", "
 
 
 def _snowball_endings() -> list[str]:
-    """Every string in the among tables of the installed Python stemmer."""
-    from snowballstemmer.polish_stemmer import PolishStemmer
+    """Every ending of the Snowball Polish tables (the test compares these
+    tables with the installed snowballstemmer)."""
+    from . import _CONDITIONAL, _CONSONANTS, _ENDING_GROUPS, _PARTICIPLE_GROUPS
 
-    out: set[str] = set()
-    for name in dir(PolishStemmer):
-        val = getattr(PolishStemmer, name)
-        if name.startswith("a_") and isinstance(val, list):
-            out.update(a.s for a in val)
+    out = set(_CONDITIONAL) | set(_CONSONANTS)
+    for groups in (_ENDING_GROUPS, _PARTICIPLE_GROUPS):
+        out.update(e for g in groups for e in g[0].split())
     return sorted(out)
 
 
@@ -296,77 +299,103 @@ def build_texts(words: list[str] | None = None) -> list[str]:
 
 
 # --- measurement -------------------------------------------------------------
+#
+# Strategies compared (w: a lower-case word as written, q: a query word):
+#   A  fold(stem(w))           Snowball on the real word, then fold
+#   B  stem(fold(w))           Snowball on folded text
+#   D  index A and B, query A  ("index both")
+#   F  stem_folded(w)          Snowball with folded endings on fold(w) (chosen)
 
 
 def _pct(a: int, b: int) -> str:
     return f"{a}/{b} = {100.0 * a / b:.1f}%" if b else "n/a"
 
 
+def _strategy_a(w: str) -> str:
+    return fold(stem(w))
+
+
+def _strategy_b(w: str) -> str:
+    return stem(fold(w))
+
+
 def measure_words(words: list[str], label: str) -> None:
-    total = agree = dia = dia_agree = 0
-    terms_a: set[str] = set()
-    terms_b: set[str] = set()
+    """How often typing without diacritics reaches the same term."""
     seen: set[str] = set()
+    total = dia = agree_b = agree_f = ascii_f = 0
+    terms: dict[str, set[str]] = defaultdict(set)
     for raw in words:
         w = raw.lower()
         if w in seen or not w.isalpha() or is_stopword(w):
             continue
         seen.add(w)
-        a = fold(stem(w))
-        b = stem(fold(w))
-        terms_a.add(a)
-        terms_b.add(b)
+        a, b, f = _strategy_a(w), _strategy_b(w), stem_folded(w)
+        terms["A"].add(a)
+        terms["B"].add(b)
+        terms["F"].add(f)
         total += 1
-        agree += a == b
         if fold(w) != w:
             dia += 1
-            dia_agree += a == b
+            agree_b += a == b
+            agree_f += a == f
+        else:
+            ascii_f += a != f
     print(f"[{label}] distinct words {total}, with diacritics {dia}")
-    print(f"  fold(stem(w)) == stem(fold(w)): all {_pct(agree, total)}; with diacritics {_pct(dia_agree, dia)}")
-    print(f"  words needing a second index term: {_pct(dia - dia_agree, dia)} of words with diacritics")
-    print(f"  distinct terms: fold(stem) {len(terms_a)}, stem(fold) {len(terms_b)}")
+    print(f"  words with diacritics, A == B (fold(stem(w)) == stem(fold(w))): {_pct(agree_b, dia)}")
+    print(f"  words with diacritics, A == F (fold(stem(w)) == stem_folded(w)): {_pct(agree_f, dia)}")
+    print(f"  words without diacritics whose F term differs from Snowball: {_pct(ascii_f, total - dia)}")
+    print("  distinct terms: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(terms.items())))
 
 
-def measure_families() -> None:
-    fams = paradigm_families()
-    per_a: list[int] = []
-    per_b: list[int] = []
-    for forms in fams.values():
-        ws = [f for f in forms if not is_stopword(f)]
-        per_a.append(len({fold(stem(w)) for w in ws}))
-        per_b.append(len({stem(fold(w)) for w in ws}))
-    n = len(fams)
-    print(f"[paradigms] {n} lemmas, {sum(len(f) for f in fams.values())} forms")
-    print(f"  distinct terms per lemma: fold(stem) {sum(per_a) / n:.2f}, stem(fold) {sum(per_b) / n:.2f}")
-    # Pair recall: a query form finds a document with another form of the
-    # same lemma. Query typed with diacritics (q) or without (fold(q)).
-    hits: dict[str, int] = defaultdict(int)
+def measure_families(fams: list[list[str]], label: str) -> None:
+    """Pair recall: a query form finds a document with another form of the
+    same lemma, the query typed with its diacritics or without them."""
+    strategies = {
+        "A": (_strategy_a, lambda w: (_strategy_a(w),)),
+        "B": (_strategy_b, lambda w: (_strategy_b(w),)),
+        "D": (_strategy_a, lambda w: (_strategy_a(w), _strategy_b(w))),
+        "F": (stem_folded, lambda w: (stem_folded(w),)),
+    }
+    fams = [[w for w in f if not is_stopword(w)] for f in fams]
+    fams = [f for f in fams if len(f) > 1]
     pairs = 0
-    for forms in fams.values():
-        ws = [f for f in forms if not is_stopword(f)]
-        a = {w: fold(stem(w)) for w in ws}
-        b = {w: stem(fold(w)) for w in ws}
-        for q in ws:
-            for d in ws:
-                pairs += 1
-                hits["A fold(stem), query with diacritics"] += a[q] == a[d]
-                hits["A fold(stem), query without"] += b[q] == a[d]
-                hits["B stem(fold), either query"] += b[q] == b[d]
-                hits["chosen: index both, query with diacritics"] += a[q] in (a[d], b[d])
-                hits["chosen: index both, query without"] += b[q] in (a[d], b[d])
-    for k, v in hits.items():
-        print(f"  pair recall, {k}: {_pct(v, pairs)}")
+    with_d: dict[str, int] = defaultdict(int)
+    without: dict[str, int] = defaultdict(int)
+    per_lemma: dict[str, int] = defaultdict(int)
+    for ws in fams:
+        pairs += len(ws) ** 2
+        for name, (query, index) in strategies.items():
+            idx = [index(d) for d in ws]
+            per_lemma[name] += len({t for ts in idx for t in ts})
+            for q in ws:
+                tq, tf = query(q), query(fold(q))
+                with_d[name] += sum(tq in ts for ts in idx)
+                without[name] += sum(tf in ts for ts in idx)
+    print(f"[{label}] {len(fams)} lemmas, {sum(map(len, fams))} forms, {pairs} pairs")
+    for name in strategies:
+        print(
+            f"  {name}: pair recall with diacritics {_pct(with_d[name], pairs)}, "
+            f"without {_pct(without[name], pairs)}; index terms per lemma "
+            f"{per_lemma[name] / len(fams):.2f}"
+        )
 
 
 def measure_text(texts: list[str], label: str) -> None:
-    tokens = 0
-    postings = 0
-    for t in texts:
-        for tok in tokenize(t):
-            if len(tok) <= 64 and not is_stopword(tok):
-                tokens += 1
-        postings += len(analyze(t))
-    print(f"[{label}] {tokens} indexed tokens -> {postings} index terms (+{_pct(postings - tokens, tokens)})")
+    tokens = sum(len(tokenize(t)) for t in texts)
+    terms = sum(len(analyze(t)) for t in texts)
+    print(f"[{label}] {len(texts)} texts, {tokens} tokens, {terms} index terms")
+
+
+def read_families(path: Path) -> list[list[str]]:
+    """Blocks of forms of one lemma, separated by blank or ``qqsentinelqq`` lines."""
+    fams: list[list[str]] = [[]]
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line == "qqsentinelqq":
+            fams.append([])
+        else:
+            fams[-1].append(line.lower())
+    return [sorted(set(f)) for f in fams if f]
 
 
 def _mo_texts(directory: Path) -> list[str]:
@@ -390,22 +419,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--measure", action="store_true")
     ap.add_argument("--wordlist", type=Path, default=None)
     ap.add_argument("--text-dir", type=Path, default=None, help="a directory of Polish .mo files")
+    ap.add_argument("--families", type=Path, default=None, help="lemma blocks, see read_families")
     args = ap.parse_args(argv)
     words = build_words(args.content)
     if args.measure:
         measure_words(words, "vectors")
-        measure_families()
-        content = content_words(args.content)
-        if content:
-            measure_text(
-                [p.read_text(encoding="utf-8") for p in sorted((args.content or DEFAULT_CONTENT).rglob("*.md"))],
-                "content",
-            )
+        measure_families(list(paradigm_families().values()), "generated paradigms")
+        if args.families:
+            measure_families(read_families(args.families), f"families {args.families}")
+        root = args.content or DEFAULT_CONTENT
+        if root.is_dir():
+            measure_text([p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.md"))], "content")
         if args.text_dir:
             measure_text(_mo_texts(args.text_dir), f"text {args.text_dir}")
         if args.wordlist:
-            wl = args.wordlist.read_text(encoding="utf-8").split()
-            measure_words(wl, f"wordlist {args.wordlist}")
+            measure_words(args.wordlist.read_text(encoding="utf-8").split(), f"wordlist {args.wordlist}")
         return 0
     data = {"words": words, "texts": build_texts(words)}
     payload = json.dumps(data, ensure_ascii=False, indent=0)

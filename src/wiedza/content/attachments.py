@@ -66,8 +66,24 @@ def load_attachment(folder: Path, raw: dict, *, report: Report, path: Path, line
         report.error(path, f"plik „{name}” ma {size / 1_048_576:.1f} MB, limit to {max_bytes // 1_048_576} MB.",
                      line=line, field=field, hint="Zmniejsz plik (np. kompresja PDF) albo zmień max_attachment_mb w site.yml.")
         return None
+    if ext == "md" and (problem := _not_utf8(resolved)):
+        report.error(path, f"plik „{name}” nie jest zapisany w UTF-8 ({problem}).", line=line, field=field,
+                     hint="Zapisz plik ponownie w kodowaniu UTF-8 (w Notatniku: Zapisz jako → Kodowanie: UTF-8).")
+        return None
     return Attachment(file=pure.as_posix(), source=resolved, title=data["title"], kind=data["kind"],
                       in_kit=data["in_kit"], size=size)
+
+
+def _not_utf8(source: Path) -> str | None:
+    """Markdown attachments are rendered (page, PDF, DOCX): they must decode. Where it fails, say
+    which line of the attachment holds the first bad byte."""
+    data = source.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return f"błędny bajt w wierszu {line} tego pliku"
+    return None
 
 
 def attachment_list(value) -> list:

@@ -164,7 +164,7 @@ def build_research(raw: RawDocument, slug: str, vocab, authors, periodicals, set
         report.error(raw.path, "tylko artykuł w czasopiśmie może wskazywać czasopismo.", line=raw.line("periodical"),
                      field="periodical", hint="Zmień type na periodical-article albo usuń periodical.")
         return None
-    if data["periodical"]:
+    if data["periodical"] and periodicals[data["periodical"]] is not None:
         periodical = periodicals[data["periodical"]]
         if periodical.find_issue(data["volume"], data["issue"]) is None:
             known = ", ".join(f"{i.volume}/{i.issue}" for i in periodical.issues) or "brak"

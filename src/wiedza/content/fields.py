@@ -40,9 +40,12 @@ def _describe(value: Any) -> str:
     return f"„{str(value)[:40]}”"
 
 
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def text(value: Any) -> str:
     if isinstance(value, str):
-        value = value.strip()
+        value = CONTROL.sub("", value).strip()  # YAML escapes such as "\v" cannot go into XML outputs
         if not value:
             raise Problem("pole jest puste.", "Wpisz wartość albo usuń pole, jeśli nie jest wymagane.")
         if len(value) > 20000:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
 import yaml
@@ -48,7 +49,15 @@ def read_text(path: Path, report: Report, max_bytes: int | None = None) -> str |
         report.error(path, "plik nie jest zapisany w UTF-8.", line=line,
                      hint="Zapisz go w edytorze jako UTF-8 (np. „Zapisz jako… → UTF-8”).")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if CONTROL.search(text):
+        # Invisible control characters (often pasted from word processors) are not allowed in XML
+        # feeds, sitemaps or exports: drop them here, once, and say where they were.
+        line = text[: CONTROL.search(text).start()].count("\n") + 1
+        report.warning(path, "usunięto niewidoczne znaki sterujące (np. z wklejonego tekstu).", line=line,
+                       hint="Przepisz ten fragment albo zapisz plik ponownie jako zwykły tekst.")
+        text = CONTROL.sub("", text)
+    return text
 
 
 class _Loader(yaml.SafeLoader):
@@ -61,7 +70,9 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-FAILED = object()  # marks YAML that could not be parsed (the error is already reported)
+FAILED = object()
+# C0/C1 controls except tab and newline, plus noncharacters: never valid in XML 1.0 output.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")  # marks YAML that could not be parsed (the error is already reported)
 
 
 def parse_yaml(text: str, path: Path, report: Report, first_line: int = 1):

@@ -9,6 +9,7 @@ from typing import Iterable, Mapping
 
 from .. import urls
 from ..errors import ContentError
+from .accessibility import AccessibilityDeclaration
 from .models import Author, Document, Lesson, Page, Periodical, ResearchItem, Settings, Vocabularies
 
 
@@ -28,13 +29,15 @@ class SiteIndex:
     content_root: Path
     bodies: Mapping[str, str] = field(default_factory=dict)   # document id -> sanitised HTML
     warnings: tuple[ContentError, ...] = ()
+    accessibility: "AccessibilityDeclaration | None" = None   # content/accessibility.yml, if present
 
     @classmethod
-    def create(cls, *, settings, vocab, authors, periodicals, research, lessons, pages, content_root) -> "SiteIndex":
+    def create(cls, *, settings, vocab, authors, periodicals, research, lessons, pages, content_root,
+               accessibility=None) -> "SiteIndex":
         return cls(settings=settings, vocab=vocab, authors=MappingProxyType(dict(authors)),
                    periodicals=MappingProxyType(dict(periodicals)), research=_newest_first(research),
                    lessons=_newest_first(lessons), pages=tuple(sorted(pages, key=lambda p: p.slug)),
-                   content_root=content_root)
+                   content_root=content_root, accessibility=accessibility)
 
     def with_bodies(self, bodies: dict[str, str], warnings: tuple) -> "SiteIndex":
         return replace(self, bodies=MappingProxyType(dict(bodies)), warnings=warnings)

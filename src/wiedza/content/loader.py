@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..errors import ContentInvalid, Report
 from ..slugs import safe_slug
+from .accessibility import load_accessibility
 from .documents import build_lesson, build_page, build_research, unlisted_files
 from .frontmatter import read_markdown
 from .index import SiteIndex
@@ -83,8 +84,10 @@ def load_site(content: Path, *, strict: bool = False) -> SiteIndex:
 
     _check_unique_ids(research + lessons + pages, report)
     _warn_unfinished(research + lessons + pages, report)
+    accessibility = load_accessibility(content, report, settings, pages)
     index = SiteIndex.create(settings=settings, vocab=vocab, authors=authors, periodicals=periodicals,
-                             research=research, lessons=lessons, pages=pages, content_root=content)
+                             research=research, lessons=lessons, pages=pages, content_root=content,
+                             accessibility=accessibility)
     if report.failed(strict):
         raise ContentInvalid(report)
     bodies = render_bodies(index, report)

@@ -118,7 +118,7 @@ AUTHOR_SCHEMA: F.Schema = (
 )
 
 
-def load_authors(path: Path, report: Report) -> dict[str, Author]:
+def load_authors(path: Path, report: Report) -> dict[str, Author | None]:
     raw, lines = read_yaml_file(path, report)
     raw = _mapping(raw, path, report, "autorów")
     out = {}
@@ -133,8 +133,9 @@ def load_authors(path: Path, report: Report) -> dict[str, Author]:
             report.error(path, "autor musi mieć pola given i family.", line=lines.get(key), field=key)
             continue
         data = F.validate(value, AUTHOR_SCHEMA, report=report, path=path, line_of=_line_of(lines), prefix=f"{key}.")
-        if data is not None:
-            out[key] = Author(key=key, **data)
+        # An author with a reported mistake still exists: documents naming it must not get a second,
+        # misleading "unknown author" error. The build stops on the first error anyway.
+        out[key] = Author(key=key, **data) if data is not None else None
     return out
 
 
@@ -163,8 +164,8 @@ def periodical_schema(authors) -> F.Schema:
     )
 
 
-def load_periodicals(folder: Path, report: Report, authors: dict, max_bytes: int) -> dict[str, Periodical]:
-    out: dict[str, Periodical] = {}
+def load_periodicals(folder: Path, report: Report, authors: dict, max_bytes: int) -> dict[str, Periodical | None]:
+    out: dict[str, Periodical | None] = {}
     if not folder.is_dir():
         return out
     for entry in sorted(folder.iterdir()):
@@ -180,6 +181,7 @@ def load_periodicals(folder: Path, report: Report, authors: dict, max_bytes: int
         line_of = _line_of(lines)
         data = F.validate(raw, periodical_schema(lambda: authors), report=report, path=path, line_of=line_of)
         if data is None:
+            out[entry.name] = None  # known but invalid: see load_authors
             continue
         issues = []
         for i, item in enumerate(data["issues"] or []):

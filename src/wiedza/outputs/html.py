@@ -80,8 +80,9 @@ def downloads_list(from_path: str, downloads) -> str:
     return bullet_list(items, "wiedza-downloads")
 
 
-def card(index, from_path: str, doc) -> str:
-    """A catalogue entry for a research item or a lesson kit."""
+def card(index, from_path: str, doc, level: int = 3) -> str:
+    """A catalogue entry for a research item or a lesson kit; `level` is its heading level, one below
+    the heading it sits under (skipping levels breaks the outline screen readers navigate by)."""
     path = index.path_of(doc)
     if isinstance(doc, ResearchItem):
         kind = index.vocab.types[doc.type].name
@@ -92,15 +93,15 @@ def card(index, from_path: str, doc) -> str:
                  esc(", ".join(index.vocab.audiences[a].name for a in doc.audience))]
         summary = doc.summary
     short = summary if len(summary) <= 280 else summary[:277].rsplit(" ", 1)[0] + "…"
-    return (f'<article class="wiedza-card"><h3>{link(from_path, path, doc.title)}</h3>'
+    return (f'<article class="wiedza-card"><h{level}>{link(from_path, path, doc.title)}</h{level}>'
             f'<p class="wiedza-card-meta">{" · ".join(f for f in facts if f)}</p>'
             f"<p>{esc(short)}</p></article>")
 
 
-def card_list(index, from_path: str, docs, empty: str = "Nie ma tu jeszcze żadnych materiałów.") -> str:
+def card_list(index, from_path: str, docs, empty: str = "Nie ma tu jeszcze żadnych materiałów.", level: int = 3) -> str:
     if not docs:
         return f"<p>{esc(empty)}</p>"
-    return '<div class="wiedza-cards">' + "".join(card(index, from_path, d) for d in docs) + "</div>"
+    return '<div class="wiedza-cards">' + "".join(card(index, from_path, d, level) for d in docs) + "</div>"
 
 
 def breadcrumbs(from_path: str, trail) -> str:

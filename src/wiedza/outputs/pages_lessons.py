@@ -41,9 +41,9 @@ def facets(index) -> dict[str, dict[str, tuple[str, list[Lesson]]]]:
 FACET_NAMES = {"odbiorcy": "Odbiorcy", "czas": "Czas trwania", "tematy": "Temat", "dzialanie": "Działanie programu"}
 
 
-def _page(ctx, path, title, body, description="", head=""):
+def _page(ctx, path, title, body, description="", head="", modified=""):
     ctx.stage.add_page(StagedPage(path=path, title=title, body_html=body, description=description,
-                                  head_html=head, section=urls.LESSONS), OWNER)
+                                  head_html=head, section=urls.LESSONS, modified=modified), OWNER)
 
 
 def kit_page(ctx: BuildContext, lesson: Lesson) -> None:
@@ -87,7 +87,8 @@ def kit_page(ctx: BuildContext, lesson: Lesson) -> None:
         parts.append(f'<section aria-labelledby="materialy"><h2 id="materialy">Karty pracy i załączniki</h2>{downloads_list(path, files)}</section>')
     parts.extend(ctx.sections.get(lesson.id, []))
     parts.append(f'<section class="wiedza-body" aria-labelledby="przebieg"><h2 id="przebieg">Przebieg zajęć</h2>{index.bodies[lesson.id]}</section>')
-    _page(ctx, path, lesson.title, "\n".join(parts), lesson.summary[:300], "\n".join(ctx.heads.get(lesson.id, [])))
+    _page(ctx, path, lesson.title, "\n".join(parts), lesson.summary[:300], "\n".join(ctx.heads.get(lesson.id, [])),
+          lesson.modified.date().isoformat())
 
 
 def _facet_nav(index, from_path: str, groups) -> str:
@@ -103,7 +104,8 @@ def _facet_nav(index, from_path: str, groups) -> str:
 
 def _filter_form(groups) -> str:
     """Checkbox filters; catalogue.js shows matching kits and live counts. Hidden without JS."""
-    out = ['<form class="wiedza-filters" id="wiedza-filters" hidden aria-label="Filtruj scenariusze">']
+    out = ['<form class="wiedza-filters" id="wiedza-filters" hidden aria-label="Filtruj scenariusze">'
+           '<details id="wiedza-filter-box" open><summary>Filtruj zestawy</summary>']
     for facet, values in groups.items():
         out.append(f'<fieldset><legend>{esc(FACET_NAMES[facet])}</legend>')
         for key, (label, lessons) in values.items():
@@ -111,7 +113,7 @@ def _filter_form(groups) -> str:
             out.append(f'<label for="{ident}"><input type="checkbox" id="{ident}" name="{facet}" value="{esc(key)}"> '
                        f'{esc(label)} <span class="wiedza-count" data-facet="{facet}" data-key="{esc(key)}">({len(lessons)})</span></label>')
         out.append("</fieldset>")
-    out.append('<button type="reset" class="md-button">Wyczyść filtry</button></form>')
+    out.append('<button type="reset" class="md-button">Wyczyść filtry</button></details></form>')
     out.append('<p id="wiedza-filter-status" role="status" aria-live="polite"></p>')
     return "".join(out)
 
@@ -144,7 +146,7 @@ def catalogue(ctx: BuildContext) -> None:
             title = f"Scenariusze – {FACET_NAMES[facet].lower()}: {label}"
             body = (breadcrumbs(facet_path, [HOME, CATALOGUE, (label, facet_path)]) + f"<h1>{esc(title)}</h1>"
                     + f"<p>{plural(len(lessons), 'zestaw', 'zestawy', 'zestawów')}.</p>"
-                    + '<div class="wiedza-cards">' + "".join(card(index, facet_path, l) for l in lessons) + "</div>"
+                    + '<div class="wiedza-cards">' + "".join(card(index, facet_path, l, level=2) for l in lessons) + "</div>"
                     + _facet_nav(index, facet_path, groups))
             _page(ctx, facet_path, title, body)
 

@@ -6,6 +6,7 @@ from itertools import groupby
 from .. import urls
 from ..content.models import ResearchItem
 from ..stage import StagedPage
+from .citations import CATALOGUE_DOWNLOADS
 from .context import BuildContext, human_size
 from .html import (author_links, breadcrumbs, card_list, date_pl, definition_list, downloads_list, esc, link,
                    plural, term_links, time_tag)
@@ -15,9 +16,10 @@ HOME = ("Strona główna", "index.html")
 CATALOGUE = ("Publikacje", f"{urls.RESEARCH}/index.html")
 
 
-def _page(ctx: BuildContext, path: str, title: str, body: str, description: str = "", head: str = "") -> None:
+def _page(ctx: BuildContext, path: str, title: str, body: str, description: str = "", head: str = "",
+          modified: str = "") -> None:
     ctx.stage.add_page(StagedPage(path=path, title=title, body_html=body, description=description,
-                                  head_html=head, section=urls.RESEARCH), OWNER)
+                                  head_html=head, section=urls.RESEARCH, modified=modified), OWNER)
 
 
 def _authors_block(index, path: str, item: ResearchItem) -> str:
@@ -87,7 +89,17 @@ def item_page(ctx: BuildContext, item: ResearchItem) -> None:
         parts.append(f'<section aria-labelledby="pliki"><h2 id="pliki">Pliki do pobrania</h2>{downloads_list(path, downloads)}</section>')
     parts.extend(ctx.sections.get(item.id, []))
     parts.append(f'<section class="wiedza-body"{lang} aria-label="Treść">{index.bodies[item.id]}</section>')
-    _page(ctx, path, item.title, "\n".join(p for p in parts if p), item.abstract[:300], "\n".join(ctx.heads.get(item.id, [])))
+    _page(ctx, path, item.title, "\n".join(p for p in parts if p), item.abstract[:300], "\n".join(ctx.heads.get(item.id, [])),
+          item.modified.date().isoformat())
+
+
+def _catalogue_files(ctx: BuildContext, path: str) -> str:
+    """The whole catalogue as BibTeX, RIS and CSL-JSON (staged by the citations writer)."""
+    files = ctx.downloads.get(CATALOGUE_DOWNLOADS, [])
+    if not files:
+        return ""
+    return ('<section aria-labelledby="caly-katalog"><h2 id="caly-katalog">Cały katalog do menedżera bibliografii</h2>'
+            + downloads_list(path, files) + "</section>")
 
 
 def catalogue_pages(ctx: BuildContext) -> None:
@@ -110,21 +122,21 @@ def catalogue_pages(ctx: BuildContext) -> None:
     body = (breadcrumbs(home, [HOME, CATALOGUE]) + "<h1>Publikacje</h1>"
             f"<p>Badania, monografie, raporty, studia tradycji spółdzielczych, artykuły z czasopism i wkładki do prasy "
             f"powstałe w Działaniu III.2. W katalogu: {plural(len(index.research), 'publikacja', 'publikacje', 'publikacji')}.</p>"
-            + facets + "<h2>Wszystkie publikacje, od najnowszych</h2>"
-            + "".join(f"<h3>{year}</h3>" + card_list(index, home, list(group))
+            + facets + _catalogue_files(ctx, home) + "<h2>Wszystkie publikacje, od najnowszych</h2>"
+            + "".join(f"<h3>{year}</h3>" + card_list(index, home, list(group), level=4)
                       for year, group in groupby(index.research, key=lambda r: r.date.year)))
     _page(ctx, home, "Publikacje", body, "Katalog publikacji programu: badania, monografie, raporty, czasopisma.")
     for t in types:
         path = urls.research_type(t.key)
         docs = [r for r in index.research if r.type == t.key]
         _page(ctx, path, t.plural, breadcrumbs(path, [HOME, CATALOGUE, (t.plural, path)]) + f"<h1>{esc(t.plural)}</h1>"
-              + f"<p>{plural(len(docs), 'publikacja', 'publikacje', 'publikacji')}.</p>" + card_list(index, path, docs))
+              + f"<p>{plural(len(docs), 'publikacja', 'publikacje', 'publikacji')}.</p>" + card_list(index, path, docs, level=2))
     for year in years:
         path = urls.research_year(year)
         docs = [r for r in index.research if r.date.year == year]
         title = f"Publikacje z roku {year}"
         _page(ctx, path, title, breadcrumbs(path, [HOME, CATALOGUE, (str(year), path)]) + f"<h1>{title}</h1>"
-              + card_list(index, path, docs))
+              + card_list(index, path, docs, level=2))
 
 
 def periodical_pages(ctx: BuildContext) -> None:

@@ -103,7 +103,7 @@ def programme(ctx: BuildContext) -> None:
                     + f"<h1>Działanie {esc(akey)}: {esc(action.name)}</h1>"
                     + f"<p>Priorytet {esc(pkey)} „{esc(priority.name)}”.</p><p>{esc(action.description)}</p>"
                     + f"<p>W portalu: {esc(_count(index, docs))}.</p>" + card_list(index, path, list(docs),
-                      "Portal nie publikuje jeszcze materiałów w tym działaniu."))
+                      "Portal nie publikuje jeszcze materiałów w tym działaniu.", level=2))
             _page(ctx, path, f"Działanie {akey} {action.name}", body, action.description)
         sections.append(f"<h2>Priorytet {esc(pkey)}: {esc(priority.name)}</h2><p>{esc(priority.description)}</p>"
                         "<ul>" + "".join(items) + "</ul>")

@@ -6,6 +6,9 @@
   if (!form || !list) return;
   document.documentElement.classList.add("js");
   form.hidden = false;
+  // On a phone the filters would push the kits below the fold: start folded there.
+  var box = document.getElementById("wiedza-filter-box");
+  if (box && window.matchMedia("(max-width: 40em)").matches) box.open = false;
   var kits = Array.prototype.slice.call(list.querySelectorAll(".wiedza-kit"));
   var status = document.getElementById("wiedza-filter-status");
   var facets = ["odbiorcy", "czas", "tematy", "dzialanie"];

@@ -1,0 +1,123 @@
+"""A deterministic synthetic Polish content tree of N items, for benchmarks.
+
+The text is recombined from the sentences of the sample content (written for this project), so
+word frequencies and inflection look like the real portal. Proportions follow the portal's plan:
+60 % research items (some with a PDF), 20 % periodical articles, 20 % lesson kits with two
+Markdown worksheets and a CSV each.
+"""
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+
+SAMPLE = Path(__file__).resolve().parents[3] / "content"
+WORDS_PER_ITEM = 1500
+TYPES = ("research-article", "report", "tradition-study", "monograph", "insert")
+
+
+def _sentences(sample: Path) -> list[str]:
+    text = []
+    for path in sorted(sample.rglob("*.md")):
+        body = path.read_text(encoding="utf-8").split("---", 2)[-1]
+        body = re.sub(r"[#|*>`\[\]()_-]+", " ", body)
+        text.extend(s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if len(s.split()) >= 6)
+    return sorted(set(text))
+
+
+def _paragraphs(rng: random.Random, sentences: list[str], words: int) -> str:
+    out, count, paragraph = [], 0, []
+    section = 1
+    while count < words:
+        sentence = rng.choice(sentences)
+        paragraph.append(sentence)
+        count += len(sentence.split())
+        if len(paragraph) >= rng.randint(4, 7):
+            out.append(" ".join(paragraph))
+            paragraph = []
+            if rng.random() < 0.3:
+                out.append(f"## Część {section}")
+                section += 1
+    if paragraph:
+        out.append(" ".join(paragraph))
+    return "\n\n".join(out) + "\n"
+
+
+def _title(rng: random.Random, sentences: list[str]) -> str:
+    words = rng.choice(sentences).rstrip(".!?").split()
+    return " ".join(words[: rng.randint(4, 9)]).strip(",;:") or "Bez tytułu"
+
+
+def _dump(meta: dict) -> str:
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+
+
+def generate(target: Path, n: int, seed: int = 2026) -> Path:
+    """Write a content tree of `n` items into `target` (replaced) and return it."""
+    rng = random.Random(seed)
+    sentences = _sentences(SAMPLE)
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name in ("site.yml", "vocabularies.yml", "authors.yml", "accessibility.yml"):
+        if (SAMPLE / name).exists():
+            shutil.copy(SAMPLE / name, target / name)
+    for folder in ("periodicals", "pages"):
+        if (SAMPLE / folder).exists():
+            shutil.copytree(SAMPLE / folder, target / folder)
+    vocab = yaml.safe_load((SAMPLE / "vocabularies.yml").read_text(encoding="utf-8"))
+    authors = sorted(yaml.safe_load((SAMPLE / "authors.yml").read_text(encoding="utf-8")))
+    topics, audiences = sorted(vocab["topics"]), sorted(vocab["audiences"])
+    periodical = yaml.safe_load((SAMPLE / "periodicals/zeszyty-ekonomii-spolecznej/periodical.yml").read_text(encoding="utf-8"))
+    issues = [(i["volume"], i["issue"]) for i in periodical["issues"]]
+    pdf = next(SAMPLE.rglob("*.pdf"))
+    for i in range(n):
+        day = f"{2020 + i % 7}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        common = {"title": _title(rng, sentences), "date": day, "authors": rng.sample(authors, rng.randint(1, 3)),
+                  "topics": rng.sample(topics, rng.randint(1, 3))}
+        body = _paragraphs(rng, sentences, WORDS_PER_ITEM)
+        share = i % 10
+        if share < 6:
+            kind = TYPES[i % len(TYPES)]
+            meta = {"id": f"bench-pub-{i:05d}", **common, "type": kind, "abstract": rng.choice(sentences),
+                    "actions": ["III.2"]}
+            if kind == "monograph":
+                meta.update(isbn="978-83-967741-0-1", publisher="Wydawnictwo Przykładowe", place="Warszawa")
+            if kind == "report":
+                meta.update(publisher="Instytut Przykładowy", place="Kraków")
+            folder = target / "articles" / f"pozycja-{i:05d}"
+            folder.mkdir(parents=True)
+            if i % 3 == 0:
+                shutil.copy(pdf, folder / "pelny-tekst.pdf")
+                meta["attachments"] = [{"file": "pelny-tekst.pdf", "title": "Pełny tekst", "kind": "fulltext"}]
+            (folder / "index.md").write_text(_dump(meta) + body, encoding="utf-8")
+        elif share < 8:
+            volume, issue = issues[i % len(issues)]
+            first = 1 + (i // 10) * 20 % 400
+            meta = {"id": f"bench-art-{i:05d}", **common, "type": "periodical-article", "abstract": rng.choice(sentences),
+                    "actions": ["III.2"], "periodical": "zeszyty-ekonomii-spolecznej", "volume": volume,
+                    "issue": issue, "pages": f"{first}-{first + 15}"}
+            path = target / "articles" / f"artykul-{i:05d}.md"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(_dump(meta) + body, encoding="utf-8")
+        else:
+            folder = target / "lessons" / f"zestaw-{i:05d}"
+            folder.mkdir(parents=True)
+            meta = {"id": f"bench-kit-{i:05d}", **common, "summary": rng.choice(sentences),
+                    "action": "III.3" if i % 2 else "III.1", "audience": rng.sample(audiences, rng.randint(1, 2)),
+                    "duration_minutes": rng.choice([45, 90, 120]), "meetings": rng.choice([1, 1, 2]),
+                    "objectives": [rng.choice(sentences) for _ in range(4)], "materials": ["kartki", "flamastry"],
+                    "methods": ["praca w grupach", "dyskusja"], "version": "1.0",
+                    "attachments": [
+                        {"file": "karta-pracy.md", "title": "Karta pracy", "kind": "worksheet"},
+                        {"file": "notatki.md", "title": "Notatki dla prowadzącego", "kind": "teacher-notes"},
+                        {"file": "dane.csv", "title": "Dane do ćwiczenia", "kind": "handout"},
+                    ]}
+            (folder / "index.md").write_text(_dump(meta) + body, encoding="utf-8")
+            (folder / "karta-pracy.md").write_text("# Karta pracy\n\n" + _paragraphs(rng, sentences, 200), encoding="utf-8")
+            (folder / "notatki.md").write_text("# Notatki\n\n" + _paragraphs(rng, sentences, 150), encoding="utf-8")
+            (folder / "dane.csv").write_text("rok,liczba\n2024,12\n2025,17\n", encoding="utf-8")
+    return target

@@ -1,0 +1,177 @@
+"""The OAI-PMH Static Repository file and the sitemap.
+
+No XSD of the OAI specifications ships in any package installed here (and the build has no
+network), so the structure the schemas require is checked element by element with lxml: the
+namespaces, the order and cardinality of Identify's children, the record headers, and the oai_dc
+records' elements (only the fifteen Dublin Core elements, in the dc namespace).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timezone
+
+import pytest
+from lxml import etree
+
+from scholarly import SITE_URL, build
+from wiedza.outputs.citations import full_title
+
+SR = "http://www.openarchives.org/OAI/2.0/static-repository"
+OAI = "http://www.openarchives.org/OAI/2.0/"
+OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC = "http://purl.org/dc/elements/1.1/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+DC_ELEMENTS = {"title", "creator", "subject", "description", "publisher", "contributor", "date", "type", "format",
+               "identifier", "source", "language", "relation", "coverage", "rights"}
+IDENTIFY_ORDER = ["repositoryName", "baseURL", "protocolVersion", "adminEmail", "earliestDatestamp", "deletedRecord",
+                  "granularity", "compression", "description"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("oai"))
+
+
+@pytest.fixture(scope="module")
+def index(built):
+    return built[0]
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    return built[1]
+
+
+@pytest.fixture(scope="module")
+def repo(site):
+    return etree.parse(str(site / "oai.xml")).getroot()
+
+
+def q(ns, tag):
+    return f"{{{ns}}}{tag}"
+
+
+def local(element):
+    return etree.QName(element).localname
+
+
+def valid_day(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text or ""):
+        return False
+    date.fromisoformat(text)
+    return True
+
+
+def test_root_and_sections(repo, site):
+    assert (site / "oai.xml").read_bytes().startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    assert repo.tag == q(SR, "Repository")
+    assert [c.tag for c in repo] == [q(SR, "Identify"), q(SR, "ListMetadataFormats"), q(SR, "ListRecords")]
+    location = repo.get(q(XSI, "schemaLocation")).split()
+    assert location == [SR, "http://www.openarchives.org/OAI/2.0/static-repository.xsd"]
+
+
+def test_identify(repo, index):
+    identify = repo.find(q(SR, "Identify"))
+    assert all(c.tag.startswith(f"{{{OAI}}}") for c in identify)
+    names = [local(c) for c in identify]
+    # Schema order, each required element once (adminEmail and description may repeat).
+    assert names == sorted(names, key=IDENTIFY_ORDER.index)
+    for required in ("repositoryName", "baseURL", "protocolVersion", "adminEmail", "earliestDatestamp",
+                     "deletedRecord", "granularity"):
+        assert names.count(required) >= 1, required
+    get = lambda name: identify.findtext(q(OAI, name))  # noqa: E731
+    assert get("repositoryName") == index.settings.title
+    assert get("baseURL") == SITE_URL + "oai.xml"
+    assert get("protocolVersion") == "2.0"
+    assert get("adminEmail") == index.settings.contact_email
+    assert get("deletedRecord") == "no"           # static repositories cannot record deletions
+    assert get("granularity") == "YYYY-MM-DD"     # the only granularity a static repository may use
+    earliest = min(r.modified.date() for r in index.research).isoformat()
+    assert get("earliestDatestamp") == earliest == "2023-05-15"
+    oai_id = identify.find(f"{{{OAI}}}description/{{http://www.openarchives.org/OAI/2.0/oai-identifier}}oai-identifier")
+    assert oai_id.findtext("{http://www.openarchives.org/OAI/2.0/oai-identifier}repositoryIdentifier") == "test.example.pl"
+
+
+def test_metadata_formats(repo):
+    formats = repo.find(q(SR, "ListMetadataFormats"))
+    (fmt,) = formats
+    assert fmt.tag == q(OAI, "metadataFormat")
+    assert [local(c) for c in fmt] == ["metadataPrefix", "schema", "metadataNamespace"]
+    assert fmt.findtext(q(OAI, "metadataPrefix")) == "oai_dc"
+    assert fmt.findtext(q(OAI, "metadataNamespace")) == OAI_DC
+    assert fmt.findtext(q(OAI, "schema")) == "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+
+
+def test_records(repo, index):
+    (records,) = repo.findall(q(SR, "ListRecords"))
+    assert records.get("metadataPrefix") == "oai_dc"
+    assert all(r.tag == q(OAI, "record") for r in records)
+    headers = [r.find(q(OAI, "header")) for r in records]
+    identifiers = [h.findtext(q(OAI, "identifier")) for h in headers]
+    assert len(identifiers) == len(set(identifiers)) == len(index.research)
+    assert sorted(identifiers) == sorted(f"oai:test.example.pl:{r.id}" for r in index.research)
+    for record, header in zip(records, headers):
+        assert [local(c) for c in record] == ["header", "metadata"]
+        assert [local(c) for c in header] == ["identifier", "datestamp"]
+        assert header.get("status") is None
+        assert valid_day(header.findtext(q(OAI, "datestamp")))
+
+
+def dc_of(repo, item_id):
+    for record in repo.iter(q(OAI, "record")):
+        if record.findtext(f"{{{OAI}}}header/{{{OAI}}}identifier").endswith(f":{item_id}"):
+            return record
+    raise AssertionError(item_id)
+
+
+def test_dc_records_follow_the_content(repo, index):
+    for item in index.research:
+        record = dc_of(repo, item.id)
+        assert record.findtext(f"{{{OAI}}}header/{{{OAI}}}datestamp") == (item.updated or item.date).date().isoformat()
+        (dc,) = record.find(q(OAI, "metadata"))
+        assert dc.tag == q(OAI_DC, "dc")
+        assert dc.get(q(XSI, "schemaLocation")).split() == [OAI_DC, "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"]
+        assert all(c.tag.startswith(f"{{{DC}}}") and local(c) in DC_ELEMENTS for c in dc)
+        assert all((c.text or "").strip() for c in dc)
+        values = lambda name: [c.text for c in dc.findall(q(DC, name))]  # noqa: E731
+        assert values("title") == [full_title(item)]
+        assert values("creator") == [f"{index.authors[k].family}, {index.authors[k].given}" for k in item.authors]
+        topics = [index.vocab.topics[t].name for t in item.topics]
+        assert values("subject")[: len(topics)] == topics
+        assert values("description") == [item.abstract]
+        assert values("date") == [item.date.date().isoformat()]
+        assert "Text" in values("type")
+        assert values("identifier")[0] == index.url_of(item)
+        assert (f"https://doi.org/{item.doi}" in values("identifier")) == bool(item.doi)
+        assert values("language") == [item.language]
+        assert values("rights") == [index.licence_of(item).url]
+        assert len(values("publisher")) == 1
+
+
+def test_periodical_article_names_its_source(repo):
+    (dc,) = dc_of(repo, "test-art-2").find(q(OAI, "metadata"))
+    assert dc.findtext(q(DC, "source")) == "Kwartalnik Testowy, R. 1, nr 1, s. 45-62, ISSN 2049-3630"
+
+
+def test_oai_file_is_deterministic(tmp_path, site):
+    _, again = build(tmp_path)
+    assert (again / "oai.xml").read_bytes() == (site / "oai.xml").read_bytes()
+    assert (again / "sitemap.xml").read_bytes() == (site / "sitemap.xml").read_bytes()
+
+
+# -- sitemap.xml (written by MkDocs) --------------------------------------------------------------
+def test_sitemap_lists_every_item_page(site, index):
+    root = etree.parse(str(site / "sitemap.xml")).getroot()
+    urls = [u.findtext(q(SITEMAP, "loc")) for u in root.findall(q(SITEMAP, "url"))]
+    assert len(urls) == len(set(urls))
+    for doc in index.items:
+        # use_directory_urls is off, so MkDocs lists "x/index.html" where our metadata says "x/".
+        assert index.url_of(doc) + "index.html" in urls, doc.id
+    for url in urls:
+        assert url.startswith(SITE_URL) and url.endswith(".html")
+    lastmods = [u.findtext(q(SITEMAP, "lastmod")) for u in root.findall(q(SITEMAP, "url"))]
+    assert all(valid_day(d) for d in lastmods)
+    # MkDocs stamps every page with one build date (SOURCE_DATE_EPOCH, from the newest content, in UTC).
+    newest = index.newest_date
+    assert set(lastmods) == {newest.astimezone(timezone.utc).date().isoformat()}
