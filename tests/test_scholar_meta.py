@@ -200,7 +200,7 @@ def test_script_end_tag_in_content_is_inert(site, index):
 def test_periodical_page_json_ld(site):
     (data,) = json_ld(page(site, "czasopisma/kwartalnik-testowy/index.html"))
     assert data["@type"] == "Periodical" and data["issn"] == "2049-3630"
-    assert data["url"] == SITE_URL + "czasopisma/kwartalnik-testowy/"
+    assert data["url"] == SITE_URL + "czasopisma/kwartalnik-testowy/index.html"
     (volume,) = data["hasPart"]
     assert volume["@type"] == "PublicationVolume" and volume["volumeNumber"] == "1"
     (issue,) = volume["hasPart"]

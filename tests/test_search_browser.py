@@ -4,6 +4,7 @@ snippets, a clear message when the index cannot be loaded, bad input, and the sa
 `wiedza search` (Whoosh)."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -73,8 +74,10 @@ def focus_search_with_tab(page) -> None:
 
 
 def type_and_wait(page, text: str) -> None:
+    """Type like a person, then wait until the list shows the results of the whole text."""
     page.keyboard.type(text, delay=20)
-    page.wait_for_selector("#wiedza-search-listbox [role=option]")
+    page.wait_for_function("""q => { const l = document.getElementById('wiedza-search-listbox');
+        return l.getAttribute('data-wiedza-query') === q && l.querySelector('[role=option]'); }""", arg=text)
 
 
 def options(page) -> list[str]:
@@ -119,6 +122,18 @@ def test_escape_closes_then_clears(built, page, serve_site):
     assert box.input_value() == "spółdzielnia"
     page.keyboard.press("Escape")
     assert box.input_value() == ""
+    # open, the list can be scrolled from the keyboard: Tab goes into it, Escape comes back
+    type_and_wait(page, "spółdzielnia")
+    page.keyboard.press("Tab")                      # the "all results" button
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('.wiedza-search__popup')")
+    assert box.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.id") == "wiedza-search-input"
+    assert box.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Shift+Tab")
+    page.wait_for_timeout(300)
+    assert page.locator("#wiedza-search-listbox").is_hidden()
     assert problems(page) == []
 
 
@@ -243,6 +258,43 @@ def test_slow_part_times_out_with_the_message(built, page):
         page.locator("#wiedza-search-input").fill("kasy")
         page.wait_for_function(
             f"document.querySelector('[data-wiedza-status]').innerText.includes('{LOAD_ERROR}')", timeout=2_500)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_stale_cached_manifest_is_reloaded(built, page):
+    """After a rebuild a browser may hold an old manifest.js: parts of the new build are refused,
+    the manifest is loaded once more (past the cache) and the search goes on."""
+    import functools
+    import http.server
+    import threading
+
+    from browser import QuietHandler
+
+    site = built / "site"
+    current = (site / "szukaj" / "manifest.js").read_text(encoding="utf-8")
+    version = re.search(r'"version":"([0-9a-f]+)"', current).group(1)
+    old = current.replace(version, "000000000000")
+
+    class OldManifestFirst(QuietHandler):
+        def do_GET(self):
+            if self.path == "/szukaj/manifest.js":        # what a stale cache would give
+                data = old.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/javascript")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return None
+            return super().do_GET()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(OldManifestFirst, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        found = page.evaluate("() => window.wiedza.search('kasy').then(r => r.map(x => x.path))")
+        assert found and found[0] == MONOGRAPH
     finally:
         server.shutdown()
         server.server_close()

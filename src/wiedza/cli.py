@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--site-dir", type=Path, default=Path("site"), help="folder wynikowy (domyślnie site/)")
     build.add_argument("--search-dir", type=Path, default=Path("search"), help="indeks Whoosh (domyślnie search/)")
     build.add_argument("--quiet", action="store_true", help="bez postępu, tylko podsumowanie")
+    build.add_argument("--clean", action="store_true",
+                       help="pełna budowa bez pamięci podręcznej silnika (wynik jest ten sam, tylko wolniej)")
 
     check = sub.add_parser("check", help="sprawdź treść i wypisz wszystkie błędy")
     _common(check)
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             from .pipeline import build_site
             progress = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
             summary = build_site(args.content, args.site_dir, strict=args.strict, progress=progress,
-                                 search_dir=args.search_dir)
+                                 search_dir=args.search_dir, clean=args.clean)
             for warning in summary.warnings:
                 print(warning.format(), file=sys.stderr)
             print(summary.format())
@@ -76,9 +78,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"{plural(len(index.pages), 'strona', 'strony', 'stron')}. Ostrzeżenia: {len(index.warnings)}.")
             return EXIT_OK
         if args.command == "index":
+            from .outputs.html import plural
             from .search_index import build_from_content
             count = build_from_content(args.content, args.search_dir, strict=args.strict)
-            print(f"Indeks wyszukiwania gotowy: {args.search_dir} ({count} dokumentów).")
+            print(f"Indeks wyszukiwania gotowy: {args.search_dir} "
+                  f"({plural(count, 'dokument', 'dokumenty', 'dokumentów')}).")
             return EXIT_OK
         if args.command == "search":
             import json

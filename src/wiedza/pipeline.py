@@ -3,15 +3,17 @@ swap the result into place. Short enough to read in one screen."""
 from __future__ import annotations
 
 import time
+from html import escape
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import incremental
 from .atomic import build_lock, remove_leftovers, replace_dir, scratch_dir
 from .content.loader import load_site
 from .engine import EngineJob, NavEntry, get_engine
 from .outputs import accessibility_page, attachments, kits, citations, feeds, oai, pages_lessons, pages_research, pages_site, scholar_meta, site_files, theme_assets
-from .outputs import search_static
+from .outputs import search_static, sitemap
 from .outputs.context import BuildContext
 from .search_index import parallel_build
 from .stage import Stage
@@ -30,7 +32,8 @@ WRITERS: list[tuple[str, Callable[[BuildContext], None]]] = [
     ("strony serwisu", pages_site.write),
     ("deklaracja dostępności", accessibility_page.write),
     ("wyszukiwarka w przeglądarce", search_static.write),  # after the pages: its own page, no others
-    ("pliki serwisu", site_files.write),  # last: robots.txt and OpenGraph tags for every page
+    ("pliki serwisu", site_files.write),  # robots.txt and OpenGraph tags for every page
+    ("mapa serwisu", sitemap.write),  # last: lists every staged page
 ]
 
 NAV = (
@@ -51,6 +54,7 @@ class BuildSummary:
     files: int = 0
     warnings: list = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    incremental: bool = False   # the engine re-rendered only what changed
 
     @property
     def seconds(self) -> float:
@@ -71,8 +75,9 @@ def _timed(summary: BuildSummary, name: str, progress, fn, *args):
 
 def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: str = "mkdocs",
                cache_dir: Path | None = None, progress: Callable[[str], None] = lambda _: None,
-               search_dir: Path | None = None) -> BuildSummary:
-    """Build the site from `content` into `site_dir`. On any error `site_dir` is left untouched."""
+               search_dir: Path | None = None, clean: bool = False) -> BuildSummary:
+    """Build the site from `content` into `site_dir`. On any error `site_dir` is left untouched.
+    The engine re-renders only changed pages unless `clean`; the bytes are the same either way."""
     summary = BuildSummary()
     index = _timed(summary, "wczytanie i sprawdzenie treści", progress, lambda: load_site(content, strict=strict))
     summary.items = len(index.items)
@@ -92,11 +97,12 @@ def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: s
             job = EngineJob(
                 stage_dir=stage.root, out_dir=work / "site", site_url=s.url, site_name=s.short_title,
                 description=s.description, nav=NAV,
-                copyright_html=f"© {newest.year if newest else ''} {s.operator}. Treści na licencjach Creative Commons, "
-                               f"o ile przy materiale nie zaznaczono inaczej. Kontakt: {s.contact_email}",
+                copyright_html=f"{escape(s.operator)}. Treści na licencjach Creative Commons, o ile przy materiale "
+                               f"nie zaznaczono inaczej. Kontakt: {escape(s.contact_email)}",
                 build_epoch=int(newest.timestamp()) if newest else 0,
             )
-            _timed(summary, f"silnik {engine}", progress, get_engine(engine).build, job)
+            summary.incremental = _timed(summary, f"silnik {engine}", progress,
+                                         lambda: incremental.render(get_engine(engine), job, ctx.cache_dir, clean=clean))
             summary.pages = len(stage.pages)
             summary.files = sum(1 for p in job.out_dir.rglob("*") if p.is_file())
             replace_dir(job.out_dir, site_dir)

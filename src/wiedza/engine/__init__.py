@@ -22,10 +22,15 @@ class EngineJob:
     copyright_html: str
     nav: tuple[NavEntry, ...]
     build_epoch: int         # seconds; from content dates, for reproducible output
+    dirty: bool = False      # out_dir holds the previous output; re-render only newer staged files
 
 
 class Engine(Protocol):
     name: str
+
+    def fingerprint(self) -> str:
+        """A digest of everything besides the staged files that shapes the output."""
+        ...
 
     def build(self, job: EngineJob) -> None: ...
 

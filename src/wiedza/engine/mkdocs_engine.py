@@ -1,9 +1,11 @@
 """MkDocs + Material adapter: the only module that imports mkdocs."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 
 from ..errors import BuildError
@@ -50,6 +52,20 @@ class MkDocsEngine:
     def __init__(self, config_file: Path | None = None):
         self.config_file = config_file or find_config()
 
+    def fingerprint(self) -> str:
+        """Engine settings, template overrides and package versions: what every page depends on."""
+        digest = hashlib.sha256(self.config_file.read_bytes())
+        theme = Path(__file__).resolve().parent.parent / "theme" / "overrides"
+        for path in sorted(theme.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(theme).as_posix().encode() + path.read_bytes())
+        for name in ("mkdocs", "mkdocs-material", "Markdown", "Pygments", "pymdown-extensions", "Jinja2"):
+            try:
+                digest.update(f"{name}={metadata.version(name)}".encode())
+            except metadata.PackageNotFoundError:
+                digest.update(f"{name}=-".encode())
+        return digest.hexdigest()
+
     def build(self, job: EngineJob) -> None:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
@@ -66,10 +82,14 @@ class MkDocsEngine:
                     site_url=job.site_url, site_name=job.site_name, site_description=job.description,
                     copyright=job.copyright_html, nav=nav, use_directory_urls=False, strict=False,
                 )
-                build(config)
+                # sitemap.xml is staged by wiedza (content dates, same bytes in incremental builds)
+                config.theme.static_templates.discard("sitemap.xml")
+                build(config, dirty=job.dirty)
         except MkDocsException as exc:
             raise BuildError(f"MkDocs nie zbudował serwisu: {exc}") from exc
         finally:
             logger.removeHandler(collector)
-        if collector.messages:
-            raise BuildError("MkDocs zgłosił ostrzeżenia:\n" + "\n".join(collector.messages))
+        # The dirty-build caution is about navigation that changes between builds; ours is fixed.
+        messages = [m for m in collector.messages if "'dirty' build" not in m]
+        if messages:
+            raise BuildError("MkDocs zgłosił ostrzeżenia:\n" + "\n".join(messages))

@@ -112,7 +112,7 @@
       jobs.push(window.wiedzaAnalysis ? Promise.resolve() :
         loadScriptPlain(BASE + 'assets/wiedza/js/analysis.js', function () { return !!window.wiedzaAnalysis; }));
     }
-    if (!manifest) jobs.push(loadScript('manifest', BASE + 'szukaj/manifest.js'));
+    if (!manifest) jobs.push(loadScript('manifest', BASE + 'szukaj/manifest.js' + manifestNonce));
     return Promise.all(jobs).then(function () {
       analysis = window.wiedzaAnalysis;
       manifest = arrived.manifest;
@@ -141,8 +141,24 @@
   function versioned(path) { return BASE + 'szukaj/' + path + '?v=' + encodeURIComponent(manifest.version); }
 
   function checkVersion(payload) {
-    if (!payload || payload.v !== manifest.version) throw IndexError();
+    if (!payload || payload.v !== manifest.version) {
+      var e = IndexError();
+      e.stale = !!payload;     // a part of another build: the manifest may be an old cached copy
+      throw e;
+    }
     return payload.data;
+  }
+
+  var manifestNonce = '';
+  function forgetIndex() {
+    manifest = null;
+    manifestNonce = '?r=' + Date.now();
+    delete arrived.manifest;
+    delete loading.manifest;
+    Object.keys(loading).forEach(function (id) { delete loading[id]; });
+    Object.keys(arrived).forEach(function (id) { delete arrived[id]; });
+    Object.keys(partData).forEach(function (key) { delete partData[key]; });
+    decoded.clear();
   }
 
   function partFile(key) {
@@ -487,6 +503,14 @@
   }
 
   function search(query, options) {
+    return searchOnce(query, options).catch(function (error) {
+      if (!error || !error.stale || manifestNonce) throw error;
+      forgetIndex();          // the site was rebuilt since the manifest was cached: load it anew
+      return searchOnce(query, options);
+    });
+  }
+
+  function searchOnce(query, options) {
     options = options || {};
     var limit = options.limit === undefined ? 10 : Math.max(0, Math.floor(Number(options.limit) || 0));
     var filters = options.filters || {};
@@ -624,7 +648,8 @@
     if (!ids.length) ids = [0];
     return Promise.all(ids.map(function (k) { return loadDoc(e.doc, k); })).then(function (chunks) {
       var meta = chunks[0];
-      var texts = [meta.t, meta.m || ''];
+      // the same pieces as search_index.segments: title, each topics line, each paragraph
+      var texts = [meta.t].concat(String(meta.m || '').split('\n'));
       if (e.together[ci]) chunks.forEach(function (ch) { texts = texts.concat(ch.c); });
       var ok = texts.some(function (t) { return hasPhrase(t, clause.terms); });
       e.phrase[ci] = ok ? 'ok' : 'failed';
@@ -684,6 +709,8 @@
     function open(show) {
       isOpen = show;
       root.classList.toggle('wiedza-search--open', show);
+      // open, the list can be scrolled from the keyboard too: Tab moves into it, Escape back
+      if (show) popup.setAttribute('tabindex', '0'); else popup.removeAttribute('tabindex');
       listbox.hidden = !(show && options.length);
       input.setAttribute('aria-expanded', show && options.length ? 'true' : 'false');
       if (!show) setActive(-1);
@@ -704,6 +731,7 @@
 
     function render(query, results) {
       listbox.textContent = '';
+      listbox.setAttribute('data-wiedza-query', query);   // which query the list shows (for tests)
       options = [];
       results.forEach(function (r, i) {
         var li = document.createElement('li');
@@ -748,8 +776,9 @@
       search(query, {limit: DROPDOWN_LIMIT}).then(function (results) {
         if (mine !== serial) return;
         render(query, results);
-        status.textContent = results.length ? plural(results.length, 'wynik', 'wyniki', 'wyników') +
-          (results.length === DROPDOWN_LIMIT ? ' (pierwsze); Enter pokaże wszystkie' : '') : 'Nic nie znaleziono';
+        status.textContent = !results.length ? 'Nic nie znaleziono' : results.length === DROPDOWN_LIMIT ?
+          'Pierwsze ' + plural(results.length, 'wynik', 'wyniki', 'wyników') + ' – Enter pokaże wszystkie' :
+          plural(results.length, 'wynik', 'wyniki', 'wyników');
         root.classList.remove('wiedza-search--error');
         open(true);
       }, function (error) {
@@ -791,11 +820,16 @@
       } else if (ev.key === 'Escape') {
         if (isOpen) { open(false); ev.preventDefault(); }
         else if (input.value) { input.value = ''; run(); ev.preventDefault(); }
-      } else if (ev.key === 'Tab') {
-        open(false);
       }
     });
-    input.addEventListener('blur', function () { setTimeout(function () { open(false); }, 150); });
+    popup.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Escape') { ev.preventDefault(); input.focus(); open(false); }
+    });
+    root.addEventListener('focusout', function (ev) {
+      // close when the focus leaves the search box and its list (a click on an option keeps it)
+      if (ev.relatedTarget && root.contains(ev.relatedTarget)) return;
+      setTimeout(function () { if (!root.contains(document.activeElement)) open(false); }, 150);
+    });
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
       if (input.value.trim()) go(resultsPageUrl(input.value));
