@@ -2,6 +2,7 @@
 swap the result into place. Short enough to read in one screen."""
 from __future__ import annotations
 
+import resource
 import time
 from html import escape
 from dataclasses import dataclass, field
@@ -53,7 +54,8 @@ class BuildSummary:
     pages: int = 0
     files: int = 0
     warnings: list = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)   # stage -> wall seconds
+    cpu: dict[str, float] = field(default_factory=dict)       # stage -> CPU seconds
     incremental: bool = False   # the engine re-rendered only what changed
 
     @property
@@ -65,11 +67,18 @@ class BuildSummary:
                 f"ostrzeżenia: {len(self.warnings)}, czas: {self.seconds:.1f} s.")
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (kits convert in worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _timed(summary: BuildSummary, name: str, progress, fn, *args):
     progress(f"… {name}")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     result = fn(*args)
     summary.timings[name] = summary.timings.get(name, 0.0) + time.perf_counter() - start
+    summary.cpu[name] = summary.cpu.get(name, 0.0) + _cpu_seconds() - cpu
     return result
 
 
@@ -79,16 +88,18 @@ def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: s
     """Build the site from `content` into `site_dir`. On any error `site_dir` is left untouched.
     The engine re-renders only changed pages unless `clean`; the bytes are the same either way."""
     summary = BuildSummary()
-    index = _timed(summary, "wczytanie i sprawdzenie treści", progress, lambda: load_site(content, strict=strict))
+    site_dir = site_dir.resolve()
+    cache_dir = cache_dir or site_dir.parent / ".cache"
+    index = _timed(summary, "wczytanie i sprawdzenie treści", progress,
+                   lambda: load_site(content, strict=strict, cache_dir=cache_dir))
     summary.items = len(index.items)
     summary.warnings = list(index.warnings)
-    site_dir = site_dir.resolve()
     # The Whoosh index (search_dir) is built on the second core meanwhile and swapped in after the site.
     with build_lock(site_dir), parallel_build(index, search_dir, summary.timings):
         remove_leftovers(site_dir)
         with scratch_dir(site_dir, site_dir.name) as work:
             stage = Stage(work / "docs")
-            ctx = BuildContext(index=index, stage=stage, cache_dir=cache_dir or site_dir.parent / ".cache")
+            ctx = BuildContext(index=index, stage=stage, cache_dir=cache_dir)
             for name, writer in WRITERS:
                 _timed(summary, name, progress, writer, ctx)
             stage.flush_pages()

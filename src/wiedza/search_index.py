@@ -13,11 +13,20 @@ Both engines (Whoosh here, `theme/assets/js/search.js` in the browser, fed by
   ``terms``; in the browser index the posting's ``q``). A term scores
   ``idf * w * (K1 + 1) / (w + K1)`` with ``w = q / SCALE`` and
   ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))``.
-* Query: a query is a list of clauses: words (OR), quoted phrases (all words adjacent, in one
-  field; they score as the sum of their words), and the last word, when the query ends in it, also
-  as a prefix (the `MAX_EXPANSIONS` most frequent index terms starting with it, each scoring
-  `PREFIX_WEIGHT` times; a word clause scores its best term). Documents matching more clauses
-  come first, then by score, then by document number (documents are numbered in URL order).
+* Query: a query is a list of clauses: words (OR), quoted phrases (all words adjacent within one
+  title, topics line or paragraph; they score as the sum of their words), and the last word, when
+  the query ends in it, also as a prefix (the `MAX_EXPANSIONS` most frequent index terms starting
+  with it, each scoring `PREFIX_WEIGHT` times; a word clause scores its best term). Documents
+  matching more clauses come first, then by score (rounded to 9 decimals), then by document number
+  (documents are numbered in URL order).
+
+The Whoosh index has one indexed text field, `terms` (positions for phrases, the BM25F weight on
+each posting), stored fields for display and ID/KEYWORD fields for filters. It is written with a
+fixed segment name and without a compound file (which records modification times), so the same
+content gives byte-identical files. Whoosh traps avoided here: an OR with prefix terms can hang
+under the default search optimisation (searches pass optimize=False); DisjunctionMaxMatcher gives a
+document the score of another one (BestOf); ConstantScoreQuery is bypassed when matched terms are
+collected (a phrase filter uses boost 0 instead).
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The text is recombined from the sentences of the sample content (written for this project), so
 word frequencies and inflection look like the real portal. Proportions follow the portal's plan:
-60 % research items (some with a PDF), 20 % periodical articles, 20 % lesson kits with two
+70 % research items (some with a PDF), 20 % periodical articles, 10 % lesson kits with two
 Markdown worksheets and a CSV each.
 """
 from __future__ import annotations
@@ -80,7 +80,7 @@ def generate(target: Path, n: int, seed: int = 2026) -> Path:
                   "topics": rng.sample(topics, rng.randint(1, 3))}
         body = _paragraphs(rng, sentences, WORDS_PER_ITEM)
         share = i % 10
-        if share < 6:
+        if share < 7:
             kind = TYPES[i % len(TYPES)]
             meta = {"id": f"bench-pub-{i:05d}", **common, "type": kind, "abstract": rng.choice(sentences),
                     "actions": ["III.2"]}
@@ -94,7 +94,7 @@ def generate(target: Path, n: int, seed: int = 2026) -> Path:
                 shutil.copy(pdf, folder / "pelny-tekst.pdf")
                 meta["attachments"] = [{"file": "pelny-tekst.pdf", "title": "Pełny tekst", "kind": "fulltext"}]
             (folder / "index.md").write_text(_dump(meta) + body, encoding="utf-8")
-        elif share < 8:
+        elif share < 9:
             volume, issue = issues[i % len(issues)]
             first = 1 + (i // 10) * 20 % 400
             meta = {"id": f"bench-art-{i:05d}", **common, "type": "periodical-article", "abstract": rng.choice(sentences),

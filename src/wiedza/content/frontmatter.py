@@ -60,7 +60,7 @@ def read_text(path: Path, report: Report, max_bytes: int | None = None) -> str |
     return text
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present
     """SafeLoader without implicit timestamps: dates stay text so the models can report an
     impossible date (2025-02-30) with its line instead of YAML raising ValueError."""
 
@@ -70,19 +70,20 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-FAILED = object()
+FAILED = object()  # marks YAML that could not be parsed (the error is already reported)
 # C0/C1 controls except tab and newline, plus noncharacters: never valid in XML 1.0 output.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")  # marks YAML that could not be parsed (the error is already reported)
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def parse_yaml(text: str, path: Path, report: Report, first_line: int = 1):
     """Safe YAML to (value, line map). Returns (FAILED, {}) after reporting an error."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = loader.get_single_node()  # parsed once: lines come from the nodes, values too
         lines: dict[str, int] = {}
         if not _walk(node, "", lines, first_line, path, report, set()):
             return FAILED, {}
-        value = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe subclass
+        value = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct starts (what the editor must fix);
         # the problem mark is where the parser gave up, often a line later.
@@ -99,6 +100,8 @@ def parse_yaml(text: str, path: Path, report: Report, first_line: int = 1):
         report.error(path, f"błąd YAML: {exc}.", line=first_line,
                      hint="Używaj zwykłych wartości YAML, bez znaczników typu !!python.")
         return FAILED, {}
+    finally:
+        loader.dispose()
     return value, lines
 
 

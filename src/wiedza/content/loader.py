@@ -50,7 +50,7 @@ def _check_slugs(found: list[tuple[str, Path]], report: Report) -> list[tuple[st
     return out
 
 
-def load_site(content: Path, *, strict: bool = False) -> SiteIndex:
+def load_site(content: Path, *, strict: bool = False, cache_dir: Path | None = None) -> SiteIndex:
     """Load and check the whole content tree; raise ContentInvalid with every error at once."""
     content = content.resolve()
     report = Report(root=content)
@@ -90,7 +90,7 @@ def load_site(content: Path, *, strict: bool = False) -> SiteIndex:
                              accessibility=accessibility)
     if report.failed(strict):
         raise ContentInvalid(report)
-    bodies = render_bodies(index, report)
+    bodies = render_bodies(index, report, cache_dir / "render-v1.json" if cache_dir else None)
     if report.failed(strict):
         raise ContentInvalid(report)
     return index.with_bodies(bodies, tuple(report.warnings))

@@ -6,6 +6,9 @@ is a content error with its line. Raw HTML is sanitised with an allow-list (nh3)
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -44,19 +47,17 @@ def _markdown() -> markdown.Markdown:
 
 
 class _LinkCollector(Treeprocessor):
-    """Rewrites relative links to content files and records every link and heading id."""
+    """Passes every href and src through `resolve`, which rewrites it and remembers it."""
 
     def __init__(self, md, resolve):
         super().__init__(md)
         self.resolve = resolve
-        self.links: list[str] = []
 
     def run(self, root):
         for element in root.iter():
             for attribute in ("href", "src"):
                 value = element.get(attribute)
                 if value is not None:
-                    self.links.append(value)
                     element.set(attribute, self.resolve(value))
 
 
@@ -78,53 +79,102 @@ def _line_of(doc, needle: str) -> int:
     return doc.body_line
 
 
-def render_bodies(index, report: Report) -> dict[str, str]:
-    """Render every document body; report broken internal links and anchors."""
-    by_source: dict[Path, str] = {d.source.resolve(): index.path_of(d) for d in index.items + index.pages}
-    doc_of_source = {d.source.resolve(): d for d in index.items + index.pages}
+class _Resolver:
+    """How one document's relative links map to output URLs; a pure function of the site's files,
+    so a cached rendering stays valid exactly while its links resolve the same way."""
+
+    def __init__(self, index, doc, by_source: dict[Path, str]):
+        self.page_path = index.path_of(doc)
+        self.folder = doc.source.parent
+        self.attachment_files = {a.file for a in getattr(doc, "attachments", ())}
+        self.by_source = by_source
+
+    def __call__(self, link: str) -> tuple[str, str | None, str | None]:
+        """(rewritten link, problem or None, target source path if the link has a #fragment)."""
+        parts = urlsplit(link)
+        if parts.scheme or link.startswith("//") or not link or not parts.path:
+            return link, None, None  # external, or a same-page anchor (checked after rendering)
+        target = posixpath.normpath(unquote(parts.path))
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if target in self.attachment_files:
+            # Markdown attachments are published as pages (see outputs/attachments.py).
+            return (urls.relative("x", target[:-3] + ".html") + fragment) if target.endswith(".md") else link, None, None
+        source = (self.folder / target).resolve()
+        if source.is_dir():
+            source = source / "index.md"
+        if source in self.by_source:
+            return urls.relative(self.page_path, self.by_source[source]) + fragment, None, \
+                (str(source) if parts.fragment else None)
+        return link, "link prowadzi do pliku, którego nie ma w serwisie", None
+
+
+RENDER_VERSION = "1"  # bump when the Markdown settings or sanitiser change
+
+
+def _render(doc, resolver: _Resolver) -> tuple[str, list]:
+    resolved: dict[str, tuple] = {}
+
+    def rewrite(link: str) -> str:
+        resolved[link] = resolver(link)
+        return resolved[link][0]
+
+    md = _markdown()
+    md.treeprocessors.register(_LinkCollector(md, rewrite), "wiedza_links", 1)
+    html = sanitize(md.convert(doc.body))
+    return html, [[link, list(result)] for link, result in resolved.items()]
+
+
+def render_bodies(index, report: Report, cache_file: Path | None = None) -> dict[str, str]:
+    """Render every document body; report broken internal links and anchors. With `cache_file`,
+    a body whose text and link resolutions are unchanged is not rendered again."""
+    docs = index.items + index.pages
+    by_source: dict[Path, str] = {d.source.resolve(): index.path_of(d) for d in docs}
+    doc_of_source = {str(d.source.resolve()): d for d in docs}
+    cache = _load_cache(cache_file)
+    fresh: dict[str, dict] = {}
     out: dict[str, str] = {}
     foreign_anchors: list[tuple[object, str, object, str]] = []  # (doc, link, target doc, anchor)
-    for doc in index.items + index.pages:
-        page_path = index.path_of(doc)
-        folder = doc.source.parent
-        attachment_files = {a.file for a in getattr(doc, "attachments", ())}
-        problems: list[tuple[str, str]] = []
-
-        def resolve(link: str) -> str:
-            parts = urlsplit(link)
-            if parts.scheme or link.startswith("//") or not link:
-                return link
-            if not parts.path:
-                return link  # same-page anchor, checked below
-            target = posixpath.normpath(unquote(parts.path))
-            fragment = f"#{parts.fragment}" if parts.fragment else ""
-            if target in attachment_files:
-                # Markdown attachments are published as pages (see outputs/attachments.py).
-                return (urls.relative("x", target[:-3] + ".html") + fragment) if target.endswith(".md") else link
-            source = (folder / target).resolve()
-            if source.is_dir():
-                source = source / "index.md"
-            if source in by_source:
-                if parts.fragment:
-                    foreign_anchors.append((doc, link, doc_of_source[source], unquote(parts.fragment)))
-                return urls.relative(page_path, by_source[source]) + fragment
-            problems.append((link, "link prowadzi do pliku, którego nie ma w serwisie"))
-            return link
-
-        md = _markdown()
-        collector = _LinkCollector(md, resolve)
-        md.treeprocessors.register(collector, "wiedza_links", 1)
-        html = sanitize(md.convert(doc.body))
-        for link in collector.links:
-            if link.startswith("#") and len(link) > 1 and unquote(link[1:]) not in _ids(html):
-                problems.append((link, "w tym dokumencie nie ma takiej kotwicy (nagłówka)"))
+    for doc in docs:
+        resolver = _Resolver(index, doc, by_source)
+        key = hashlib.sha256(f"{RENDER_VERSION}\0{resolver.page_path}\0{doc.body}".encode()).hexdigest()
+        hit = cache.get(key)
+        if hit and all(list(resolver(link)) == result for link, result in hit["links"]):
+            html, links = hit["html"], hit["links"]
+        else:
+            html, links = _render(doc, resolver)
+        fresh[key] = {"html": html, "links": links}
+        problems = [(link, result[1]) for link, result in links if result[1]]
+        problems += [(link, "w tym dokumencie nie ma takiej kotwicy (nagłówka)") for link, _ in links
+                     if link.startswith("#") and len(link) > 1 and unquote(link[1:]) not in _ids(html)]
+        for link, result in links:
+            if result[2]:
+                foreign_anchors.append((doc, link, doc_of_source[result[2]], unquote(urlsplit(link).fragment)))
         for link, why in problems:
             _broken(report, doc, link, why)
         out[doc.id] = html
     for doc, link, target, anchor in foreign_anchors:
         if anchor not in _ids(out[target.id]):
             _broken(report, doc, link, "w dokumencie docelowym nie ma takiej kotwicy (nagłówka)")
+    if cache_file is not None and fresh != cache:
+        _save_cache(cache_file, fresh)
     return out
+
+
+def _load_cache(path: Path | None) -> dict:
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}  # a damaged cache is only slower, never wrong
+
+
+def _save_cache(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def _ids(html: str) -> set[str]:

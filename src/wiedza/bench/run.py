@@ -1,0 +1,153 @@
+"""The build benchmark: synthetic trees of N items, `wiedza build` per stage (wall and CPU), peak
+memory, output sizes, a bare MkDocs build of the same pages for the ratio, and an incremental
+rebuild after editing one item. Prints a table; `--markdown FILE` also writes it for bench/.
+
+Each build runs in its own process so peak memory (ru_maxrss) belongs to that build alone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .corpus import generate
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from wiedza.pipeline import build_site
+content, site, cache, search, clean = sys.argv[1:6]
+start = time.perf_counter()
+summary = build_site(Path(content), Path(site), cache_dir=Path(cache), search_dir=Path(search), clean=clean == "1")
+wall = time.perf_counter() - start
+print(json.dumps({"wall": wall, "timings": summary.timings, "cpu": summary.cpu, "pages": summary.pages,
+                  "files": summary.files, "incremental": summary.incremental}))
+"""
+
+BARE = r"""
+import sys, time
+from pathlib import Path
+from wiedza.engine import EngineJob
+from wiedza.engine.mkdocs_engine import MkDocsEngine
+from wiedza.pipeline import NAV
+docs, out = Path(sys.argv[1]), Path(sys.argv[2])
+start = time.perf_counter()
+MkDocsEngine().build(EngineJob(stage_dir=docs, out_dir=out, site_url="https://example.pl/", site_name="Wiedza",
+                               description="", copyright_html="", nav=NAV, build_epoch=0))
+print(time.perf_counter() - start)
+"""
+
+
+def _run(code: str, *args: str) -> tuple[str, float, int]:
+    """Run a Python snippet in a child; returns (stdout, wall seconds, peak RSS in KB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONHASHSEED": "0"})
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{done.stderr[-3000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return done.stdout.strip().splitlines()[-1], wall, max(peak, before)
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _bare_docs(mirror_docs: Path, target: Path) -> Path:
+    """The staged pages alone (plus our CSS), without feeds, kits, exports or search parts."""
+    for path in mirror_docs.rglob("*"):
+        rel = path.relative_to(mirror_docs)
+        if path.is_file() and (path.suffix == ".md" or rel.parts[:2] == ("assets", "wiedza")):
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / rel)
+    return target
+
+
+def measure(n: int, work: Path) -> dict:
+    content = generate(work / "content", n)
+    site, cache, search = work / "site", work / "cache", work / "search"
+    out, _, peak = _run(CHILD, str(content), str(site), str(cache), str(search), "1")
+    result = {"n": n, "clean": json.loads(out), "peak_mb": peak / 1024}
+    result["site_mb"] = _size(site) / 1e6
+    result["search_mb"] = _size(search) / 1e6
+    bare_docs = _bare_docs(cache / "engine" / "docs", work / "bare-docs")
+    bare, _, _ = _run(BARE, str(bare_docs), str(work / "bare-site"))
+    result["bare_mkdocs"] = float(bare)
+    # warm: same content, caches filled (what an editor sees on the second build)
+    out, _, _ = _run(CHILD, str(content), str(site), str(cache), str(search), "0")
+    result["warm"] = json.loads(out)
+    # incremental: edit one item's body
+    item = sorted((content / "articles").rglob("*.md"))[len(list((content / "articles").rglob("*.md"))) // 2]
+    item.write_text(item.read_text(encoding="utf-8") + "\nDopisany akapit po redakcji.\n", encoding="utf-8")
+    out, _, _ = _run(CHILD, str(content), str(site), str(cache), str(search), "0")
+    result["incremental"] = json.loads(out)
+    return result
+
+
+def table(results: list[dict]) -> str:
+    stages = list(results[0]["clean"]["timings"])
+    head = "| stage | " + " | ".join(f"N={r['n']} wall / CPU s" for r in results) + " |"
+    lines = [head, "|---|" + "---|" * len(results)]
+    for stage in stages:
+        cells = [f"{r['clean']['timings'].get(stage, 0):.2f} / {r['clean']['cpu'].get(stage, 0):.2f}" for r in results]
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
+    rows = [
+        ("whole build, clean (wall s)", lambda r: f"{r['clean']['wall']:.1f}"),
+        ("bare MkDocs, same pages (wall s)", lambda r: f"{r['bare_mkdocs']:.1f}"),
+        ("ratio clean / bare", lambda r: f"{r['clean']['wall'] / r['bare_mkdocs']:.2f}"),
+        ("whole build, warm caches (wall s)", lambda r: f"{r['warm']['wall']:.1f}"),
+        ("ratio warm / bare", lambda r: f"{r['warm']['wall'] / r['bare_mkdocs']:.2f}"),
+        ("after editing one item (wall s)", lambda r: f"{r['incremental']['wall']:.2f}"),
+        ("peak memory (MB)", lambda r: f"{r['peak_mb']:.0f}"),
+        ("pages / files", lambda r: f"{r['clean']['pages']} / {r['clean']['files']}"),
+        ("site/ size (MB)", lambda r: f"{r['site_mb']:.1f}"),
+        ("search/ size (MB)", lambda r: f"{r['search_mb']:.1f}"),
+    ]
+    for label, cell in rows:
+        lines.append(f"| **{label}** | " + " | ".join(cell(r) for r in results) + " |")
+    if len(results) >= 2:
+        small, big = results[-2], results[-1]
+        factor = big["n"] / small["n"]
+        worst = max(stages, key=lambda s: big["clean"]["timings"].get(s, 0) / max(small["clean"]["timings"].get(s, 0), 1e-3))
+        ratio = big["clean"]["timings"].get(worst, 0) / max(small["clean"]["timings"].get(worst, 0), 1e-3)
+        lines.append(f"\nScaling N={small['n']}→{big['n']} (×{factor:g}): worst stage „{worst}” ×{ratio:.2f}.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
+    parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temp dir)")
+    args = parser.parse_args(argv)
+    results = []
+    for n in args.sizes:
+        work = args.keep / f"n{n}" if args.keep else Path(tempfile.mkdtemp(prefix=f"wiedza-bench-{n}-"))
+        work.mkdir(parents=True, exist_ok=True)
+        print(f"N={n}: {work}", file=sys.stderr, flush=True)
+        try:
+            results.append(measure(n, work))
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+        print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+    text = table(results)
+    print(text)
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(f"# Build benchmark\n\nMachine: {os.cpu_count()} cores. "
+                                 f"Command: `scripts/bench {' '.join(map(str, args.sizes))}`.\n\n{text}\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
