@@ -1,11 +1,8 @@
-"""Shared Playwright helpers: Debian's Chromium once per test session, built sites served over HTTP
-from a thread, and a record of what went wrong in a page. Use it from a test module with
-
-    pytest_plugins = ["browser"]
+"""Shared Playwright helpers (loaded by conftest.py): built sites served over HTTP from a thread,
+and a record of what went wrong in a page. The browser is conftest's session `browser`.
 
 Fixtures
-    browser       the Chromium browser (Playwright), launched once per test module, or the session
-                  browser of tests/site_build.py when that plugin is loaded (also as `chromium`)
+    chromium      conftest's session browser, by a name that says which one
     serve_site    serve_site(folder) -> "http://127.0.0.1:PORT/" serving that folder (python
                   http.server in a thread; one server per folder, stopped at the end of the session)
     new_page      a page in a fresh browser context (no cache, no storage), closed after the test;
@@ -26,9 +23,6 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -38,30 +32,6 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def browser(request):
-    """Debian's Chromium, headless, through Playwright (never `playwright install`).
-
-    Playwright's sync API allows one instance per thread at a time. When another plugin loaded
-    before this one (tests/site_build.py) defines a session `browser`, this fixture hands out that
-    one; otherwise it launches Chromium for the test module and closes it after, so a session
-    browser of another plugin can start later whatever the order of the modules. A test module
-    must not start its own sync_playwright() while a browser fixture is alive."""
-    try:
-        other = request.getfixturevalue("browser")   # the same name resolves to the earlier plugin's
-    except pytest.FixtureLookupError:
-        other = None
-    if other is not None:
-        yield other
-        return
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup --test (Debian's chromium package)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

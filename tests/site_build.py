@@ -1,10 +1,7 @@
-"""Shared session fixtures over the full sample site (content/): one build, one local HTTP server, one
-headless Chromium per test session. Use it from a test module with
-
-    pytest_plugins = ["site_build"]
-
-and the fixtures `sample_site` (the built site/), `site_url` (the public URL from content/site.yml),
-`http_root` (http://127.0.0.1:PORT/ serving the site), `browser` (Debian's chromium through Playwright).
+"""Shared session fixtures over the full sample site (content/): one build and one local HTTP server
+per test session (loaded by conftest.py): `sample_site` (the built site/), `site_url` (the public URL
+from content/site.yml), `http_root` (http://127.0.0.1:PORT/ serving the site). The browser is
+conftest's session `browser`.
 `PAGE_TYPES` names one representative page of every kind, found in whatever the build produced."""
 from __future__ import annotations
 
@@ -18,9 +15,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
 
 # kind -> (glob patterns in the built site, required?, query string). The largest matching file is
@@ -146,13 +140,3 @@ def http_root(sample_site):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup --test (Debian's chromium package)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()

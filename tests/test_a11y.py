@@ -19,7 +19,6 @@ from wiedza.outputs.accessibility_page import A11Y_IDS
 pytest.register_assert_rewrite("site_build")   # before importing it: it is loaded as a plugin too
 from site_build import ARTIFACTS, MAIN_PAGES, PAGE_TYPES, ROOT, find_page, page_or_skip  # noqa: E402
 
-pytest_plugins = ["site_build"]
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -341,21 +341,6 @@ def test_citation_cache_reuses_and_survives_damage(tmp_path, index, monkeypatch)
 
 
 # -- the copy buttons in a real browser, from file:// (offline) ---------------------------------
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from pathlib import Path
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (scripts/setup --test installs it)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_copy_button_uses_the_clipboard(browser, site):

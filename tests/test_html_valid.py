@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 OUR_BASE = ROOT / "src" / "wiedza" / "theme" / "overrides" / "base.html"
 
-pytest_plugins = ["site_build"]
 
 HEADER = """{#-
   Copy of Material for MkDocs' base.html with three fixes (see tests/test_html_valid.py, PATCHES):

@@ -12,7 +12,6 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from lxml import html as lxml_html
 
-pytest_plugins = ["site_build"]
 
 URL_ATTRIBUTES = ("href", "src", "poster", "data")
 SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "urn:", "tag:")

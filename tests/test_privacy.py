@@ -9,7 +9,6 @@ import pytest
 pytest.register_assert_rewrite("site_build")   # before importing it: it is loaded as a plugin too
 from site_build import PAGE_TYPES, find_page  # noqa: E402
 
-pytest_plugins = ["site_build"]
 
 SETTLE_MS = 700   # Material fetches sitemaps after the page has loaded; give late requests time to start
 PARALLEL = 4      # tabs loaded before one shared settling pause

@@ -13,7 +13,6 @@ import pytest
 from conftest import MINI
 from wiedza import search_index as si
 
-pytest_plugins = ["browser"]
 
 SCRIPT_ARTICLE = """---
 id: test-skrypt-1
