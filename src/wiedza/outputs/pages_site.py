@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import urls
+from ..content.models import Lesson, ResearchItem
 from ..stage import StagedPage
 from .context import BuildContext
 from .html import breadcrumbs, card_list, esc, link, plural
@@ -16,7 +17,7 @@ def _page(ctx, path, title, body, description="", section=""):
 
 
 def _count(index, docs) -> str:
-    research = sum(1 for d in docs if d in index.research)
+    research = sum(1 for d in docs if isinstance(d, ResearchItem))  # isinstance: `in` compares whole items
     lessons = len(docs) - research
     return (f"{plural(research, 'publikacja', 'publikacje', 'publikacji')}, "
             f"{plural(lessons, 'scenariusz', 'scenariusze', 'scenariuszy')}")
@@ -58,8 +59,8 @@ def topics(ctx: BuildContext) -> None:
         rows.append(f"<li>{link(listing, path, term.name)} – {esc(_count(index, docs))}</li>")
         body = (breadcrumbs(path, [HOME, ("Tematy", listing), (term.name, path)]) + f"<h1>{esc(term.name)}</h1>"
                 + f"<p>{esc(term.description)}</p><p>{esc(_count(index, docs))}.</p>"
-                + "<h2>Publikacje</h2>" + card_list(index, path, [d for d in docs if d in index.research])
-                + "<h2>Scenariusze zajęć</h2>" + card_list(index, path, [d for d in docs if d in index.lessons]))
+                + "<h2>Publikacje</h2>" + card_list(index, path, [d for d in docs if isinstance(d, ResearchItem)])
+                + "<h2>Scenariusze zajęć</h2>" + card_list(index, path, [d for d in docs if isinstance(d, Lesson)]))
         _page(ctx, path, f"Temat: {term.name}", body, term.description)
     _page(ctx, listing, "Tematy", breadcrumbs(listing, [HOME, ("Tematy", listing)]) + "<h1>Tematy</h1>"
           + "<p>Wszystkie materiały portalu według tematu.</p><ul>" + "".join(rows) + "</ul>")
