@@ -40,8 +40,12 @@ def _watch(content: Path, on_change) -> object:
     from watchdog.observers import Observer
 
     class Handler(FileSystemEventHandler):
+        # Only changes count: on Linux watchdog also reports files being opened and read, which
+        # the build itself does, and reacting to those would rebuild for ever.
+        CHANGES = ("created", "modified", "deleted", "moved", "closed")
+
         def on_any_event(self, event):
-            if not event.is_directory or event.event_type in ("created", "deleted", "moved"):
+            if event.event_type in self.CHANGES and not (event.is_directory and event.event_type == "modified"):
                 on_change()
 
     observer = Observer()
