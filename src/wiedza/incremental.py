@@ -18,6 +18,7 @@ import shutil
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from .atomic import build_lock
 from .engine import EngineJob
 
 def engine_key(job: EngineJob, engine_fingerprint: str) -> str:
@@ -36,14 +37,15 @@ def render(engine, job: EngineJob, cache_dir: Path, *, clean: bool) -> bool:
     Returns True when the engine only re-rendered what changed."""
     mirror = Mirror(cache_dir)
     key = engine_key(job, engine.fingerprint())
-    dirty = not clean and mirror.usable(key)
-    if not dirty:
-        mirror.reset()
-    mirror.invalidate()
-    mirror.sync(job.stage_dir)
-    engine.build(replace(job, stage_dir=mirror.docs, out_dir=mirror.site, dirty=dirty))
-    mirror.commit(key)
-    shutil.copytree(mirror.site, job.out_dir)  # a real copy: the engine rewrites files in place
+    with build_lock(mirror.root):  # builds of different site dirs may share one cache
+        dirty = not clean and mirror.usable(key)
+        if not dirty:
+            mirror.reset()
+        mirror.invalidate()
+        mirror.sync(job.stage_dir)
+        engine.build(replace(job, stage_dir=mirror.docs, out_dir=mirror.site, dirty=dirty))
+        mirror.commit(key)
+        shutil.copytree(mirror.site, job.out_dir)  # a real copy: the engine rewrites files in place
     return dirty
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import posixpath
+import tempfile
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -171,10 +172,15 @@ def _load_cache(path: Path | None) -> dict:
 
 
 def _save_cache(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, path)
+    """Atomic, with a temp name of its own: two builds may save at the same moment."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".render-")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # an unwritable cache only costs time
 
 
 def _ids(html: str) -> set[str]:
