@@ -21,6 +21,7 @@ class Settings:
     feed_limit: int
     max_attachment_mb: int
     tag_authority: str
+    iframe_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Site settings, vocabularies, authors and periodicals: the data files every document refers to."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,13 @@ def _url(value: Any) -> str:
     value = F.text(value)
     if not value.startswith(("https://", "http://")) or " " in value:
         raise F.Problem(f"„{value}” nie jest adresem http(s).", "Wpisz pełny adres, np. https://wiedza.example.pl/.")
+    return value
+
+
+def _host(value: Any) -> str:
+    value = F.text(value).lower()
+    if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", value):
+        raise F.Problem(f"„{value[:60]}” nie jest nazwą hosta.", "Wpisz samą nazwę, np. www.youtube-nocookie.com.")
     return value
 
 
@@ -41,6 +49,7 @@ def settings_schema(licences) -> F.Schema:
         F.Field("feed_limit", F.integer, default=50, help="liczba wpisów w kanałach"),
         F.Field("max_attachment_mb", F.integer, default=50, help="limit rozmiaru załącznika w MB"),
         F.Field("tag_authority", F.text, True, help="domena i rok do identyfikatorów tag:"),
+        F.Field("iframe_hosts", F.list_of(_host), default=(), help="hosty, z których wolno osadzać <iframe>"),
     )
 
 

@@ -62,10 +62,25 @@ class _LinkCollector(Treeprocessor):
                     element.set(attribute, self.resolve(value))
 
 
-def sanitize(html: str) -> str:
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer", strip_comments=True,
-                     filter_style_properties={"text-align"})
+IFRAME_ATTRIBUTES = {"src", "title", "width", "height", "allowfullscreen", "loading"}
+EMPTY_IFRAME = re.compile(r"<iframe\b(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
+
+
+def sanitize(html: str, iframe_hosts: tuple[str, ...] = ()) -> str:
+    """Allow-list sanitising. An <iframe> survives only with an https src on a host listed in
+    site.yml `iframe_hosts` (e.g. a video platform the editors chose); any other is removed."""
+    def keep_src(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "iframe" and attribute == "src":
+            parts = urlsplit(value)
+            return value if parts.scheme == "https" and parts.hostname in iframe_hosts else None
+        return value
+
+    tags = ALLOWED_TAGS | ({"iframe"} if iframe_hosts else set())
+    attributes = {**ALLOWED_ATTRIBUTES, **({"iframe": IFRAME_ATTRIBUTES} if iframe_hosts else {})}
+    clean = nh3.clean(html, tags=tags, attributes=attributes, url_schemes=URL_SCHEMES,
+                      link_rel="noopener noreferrer", strip_comments=True,
+                      filter_style_properties={"text-align"}, attribute_filter=keep_src)
+    return EMPTY_IFRAME.sub("", clean) if iframe_hosts else clean
 
 
 def render_markdown(text: str) -> str:
@@ -112,7 +127,7 @@ class _Resolver:
 RENDER_VERSION = "1"  # bump when the Markdown settings or sanitiser change
 
 
-def _render(doc, resolver: _Resolver) -> tuple[str, list]:
+def _render(doc, resolver: _Resolver, iframe_hosts: tuple[str, ...]) -> tuple[str, list]:
     resolved: dict[str, tuple] = {}
 
     def rewrite(link: str) -> str:
@@ -121,7 +136,7 @@ def _render(doc, resolver: _Resolver) -> tuple[str, list]:
 
     md = _markdown()
     md.treeprocessors.register(_LinkCollector(md, rewrite), "wiedza_links", 1)
-    html = sanitize(md.convert(doc.body))
+    html = sanitize(md.convert(doc.body), iframe_hosts)
     return html, [[link, list(result)] for link, result in resolved.items()]
 
 
@@ -137,12 +152,13 @@ def render_bodies(index, report: Report, cache_file: Path | None = None) -> dict
     foreign_anchors: list[tuple[object, str, object, str]] = []  # (doc, link, target doc, anchor)
     for doc in docs:
         resolver = _Resolver(index, doc, by_source)
-        key = hashlib.sha256(f"{RENDER_VERSION}\0{resolver.page_path}\0{doc.body}".encode()).hexdigest()
+        key = hashlib.sha256(f"{RENDER_VERSION}\0{resolver.page_path}\0{index.settings.iframe_hosts}\0{doc.body}"
+                             .encode()).hexdigest()
         hit = cache.get(key)
         if hit and all(list(resolver(link)) == result for link, result in hit["links"]):
             html, links = hit["html"], hit["links"]
         else:
-            html, links = _render(doc, resolver)
+            html, links = _render(doc, resolver, index.settings.iframe_hosts)
         fresh[key] = {"html": html, "links": links}
         problems = [(link, result[1]) for link, result in links if result[1]]
         problems += [(link, "w tym dokumencie nie ma takiej kotwicy (nagłówka)") for link, _ in links
