@@ -31,6 +31,32 @@ def mini_site(tmp_path_factory) -> Path:
     return out
 
 
+def line_of(path: Path, startswith: str) -> int:
+    """The line number (1-based) of the first line of `path` that starts with `startswith`."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith(startswith):
+            return number
+    raise AssertionError(startswith)
+
+
+def errors_of(content: Path):
+    """The errors load_site reports for a broken content tree (it must refuse it)."""
+    from wiedza.content.loader import load_site
+    from wiedza.errors import ContentInvalid
+
+    with pytest.raises(ContentInvalid) as caught:
+        load_site(content)
+    return caught.value.report.errors
+
+
+@pytest.fixture(scope="session")
+def scholarly_built(tmp_path_factory):
+    """(index, site) of the mini tree with tests/fixtures/scholarly over it, built once per run."""
+    from scholarly import build
+
+    return build(tmp_path_factory.mktemp("scholarly"))
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"

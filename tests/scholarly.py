@@ -1,5 +1,6 @@
 """Shared by the citation, scholarly-metadata and OAI tests: tests/fixtures/mini with the items of
-tests/fixtures/scholarly laid over it, built once per test module with the real pipeline."""
+tests/fixtures/scholarly laid over it, built with the real pipeline (once per run: conftest's
+`scholarly_built`)."""
 from __future__ import annotations
 
 import shutil

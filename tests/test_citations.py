@@ -59,8 +59,8 @@ APA = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("citations"))
+def built(scholarly_built):
+    return scholarly_built
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import edit, errors_of, line_of
 from wiedza.cli import main
 from wiedza.content.loader import load_site
 from wiedza.errors import ContentInvalid
@@ -16,23 +16,10 @@ MONO = "articles/monografia-testowa/index.md"
 KIT = "lessons/zestaw-testowy/index.md"
 
 
-def errors_of(content: Path):
-    with pytest.raises(ContentInvalid) as caught:
-        load_site(content)
-    return caught.value.report.errors
-
-
 def only_error(content: Path):
     errors = errors_of(content)
     assert len(errors) == 1, [e.format() for e in errors]
     return errors[0]
-
-
-def line_of(path: Path, startswith: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith(startswith):
-            return number
-    raise AssertionError(startswith)
 
 
 # (name, file, mutation, expected field, expected line prefix or None, words in the message)

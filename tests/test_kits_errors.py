@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import edit, errors_of, line_of
 from wiedza.cli import main
 from wiedza.content.loader import load_site
 from wiedza.errors import BuildError, ContentInvalid
@@ -25,13 +25,6 @@ def only_error(content: Path):
     errors = [e for e in caught.value.report.errors if (e.field or "").startswith("attachments[")]
     assert len(errors) == 1, [e.format() for e in caught.value.report.errors]
     return errors[0]
-
-
-def line_of(path: Path, startswith: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith(startswith):
-            return number
-    raise AssertionError(startswith)
 
 
 def outside(content: Path) -> None:

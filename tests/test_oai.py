@@ -31,8 +31,8 @@ IDENTIFY_ORDER = ["repositoryName", "baseURL", "protocolVersion", "adminEmail", 
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("oai"))
+def built(scholarly_built):
+    return scholarly_built
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import edit, errors_of, line_of
 from wiedza.cli import EXIT_CONTENT, main
 from wiedza.content.loader import load_site
 from wiedza.errors import ContentInvalid
@@ -15,13 +15,6 @@ ART = "articles/artykul-w-kwartalniku.md"
 MONO = "articles/monografia-testowa/index.md"
 AUTHORS = "authors.yml"
 PERIODICAL = "periodicals/kwartalnik-testowy/periodical.yml"
-
-
-def line_of(path: Path, startswith: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith(startswith):
-            return number
-    raise AssertionError(startswith)
 
 
 # (name, file, old, new, field, start of the reported line, words of the message)

@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from scholarly import SITE_URL, build, item_page, meta, metas, page
+from scholarly import SITE_URL, item_page, meta, metas, page
 from wiedza.outputs.citations import full_title
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("scholar"))
+def built(scholarly_built):
+    return scholarly_built
 
 
 @pytest.fixture(scope="module")

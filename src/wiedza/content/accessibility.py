@@ -97,13 +97,6 @@ def _phone(value: Any) -> str:
     return value
 
 
-def _https(value: Any) -> str:
-    value = F.text(value)
-    if not value.startswith(("https://", "http://")) or " " in value:
-        raise F.Problem(f"„{value[:60]}” nie jest adresem http(s).", "Wpisz pełny adres, np. https://example.pl/dostepnosc.")
-    return value
-
-
 def _entries(value: Any) -> list:
     """A list of mappings; each entry is validated with its own schema below."""
     if not isinstance(value, list):
@@ -131,7 +124,7 @@ SCHEMA: F.Schema = (
     F.Field("complaints", F.text, True, help="do kogo i jak składać skargi (nazwa, adres, e-mail)"),
     F.Field("supervisory_body", F.text, help="organ nadzorujący podmiot"),
     F.Field("architecture", F.text, True, help="dostępność architektoniczna siedziby"),
-    F.Field("architecture_url", _https, help="adres pełniejszego opisu dostępności architektonicznej"),
+    F.Field("architecture_url", F.http_url, help="adres pełniejszego opisu dostępności architektonicznej"),
     F.Field("communication", F.text, True, help="dostępność komunikacyjno-informacyjna"),
     F.Field("mobile_apps", _entries, default=[], help="lista aplikacji mobilnych"),
 )
@@ -144,7 +137,7 @@ BARRIER_SCHEMA: F.Schema = (
 
 APP_SCHEMA: F.Schema = (
     F.Field("name", F.text, True, help="nazwa aplikacji"),
-    F.Field("url", _https, True, help="adres aplikacji w sklepie"),
+    F.Field("url", F.http_url, True, help="adres aplikacji w sklepie"),
 )
 
 

@@ -55,6 +55,13 @@ def text(value: Any) -> str:
     raise Problem(f"oczekiwano tekstu, a jest {_describe(value)}.", hint)
 
 
+def http_url(value: Any) -> str:
+    value = text(value)
+    if not value.startswith(("https://", "http://")) or " " in value:
+        raise Problem(f"„{value[:60]}” nie jest adresem http(s).", "Wpisz pełny adres, np. https://wiedza.example.pl/.")
+    return value
+
+
 def slug(value: Any) -> str:
     value = text(value)
     if not SLUG_RE.match(value):

@@ -14,13 +14,6 @@ from .models import (Action, Audience, Author, ItemType, Licence, Periodical, Pe
                      Settings, Term, Vocabularies)
 
 
-def _url(value: Any) -> str:
-    value = F.text(value)
-    if not value.startswith(("https://", "http://")) or " " in value:
-        raise F.Problem(f"„{value}” nie jest adresem http(s).", "Wpisz pełny adres, np. https://wiedza.example.pl/.")
-    return value
-
-
 def _host(value: Any) -> str:
     value = F.text(value).lower()
     if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", value):
@@ -29,7 +22,7 @@ def _host(value: Any) -> str:
 
 
 def _site_url(value: Any) -> str:
-    value = _url(value)
+    value = F.http_url(value)
     return value if value.endswith("/") else value + "/"  # page paths are appended to it
 
 
@@ -103,7 +96,7 @@ def load_vocabularies(path: Path, report: Report) -> Vocabularies:
         audiences=audiences,
         priorities=priorities,
         actions=actions,
-        licences=section("licences", named + (F.Field("short", F.text, True, help="skrót"), F.Field("url", _url, True, help="adres licencji")),
+        licences=section("licences", named + (F.Field("short", F.text, True, help="skrót"), F.Field("url", F.http_url, True, help="adres licencji")),
                          lambda k, d: Licence(k, d["name"], d["description"], d["short"], d["url"])),
         types=section("types", named + (F.Field("plural", F.text, True, help="liczba mnoga"), F.Field("scholarly", F.boolean, default=True)),
                       lambda k, d: ItemType(k, d["name"], d["description"], d["plural"], d["scholarly"])),
