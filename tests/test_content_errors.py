@@ -152,3 +152,16 @@ def test_all_errors_reported_at_once_sorted_with_count(mini, capsys):
     assert len(located) == 3 and located == sorted(located)
     assert "Błędy: 3, ostrzeżenia: 0." in err
     assert located[0].startswith(f"content/{ART}:{line_of(mini / ART, 'date:')}: date: ")
+
+
+def test_markdown_file_over_the_size_limit(mini):
+    path = mini / ART
+    path.write_text(path.read_text(encoding="utf-8") + "Bardzo długi tekst. " * 120_000, encoding="utf-8")
+    error = only_error(mini)
+    assert "limit" in error.message and error.path.endswith(ART) and error.hint
+
+
+def test_external_links_get_noopener(mini):
+    edit(mini / ART, "Spółdzielnie uczniowskie uczą współpracy.", "Zob. [ICA](https://ica.coop/).")
+    html = load_site(mini).bodies["test-art-1"]
+    assert 'href="https://ica.coop/" rel="noopener noreferrer"' in html

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI, ROOT
+from conftest import MINI, ROOT, edit
 from test_build import tree_hashes
 from wiedza.content.loader import load_site
 from wiedza.errors import ContentInvalid
@@ -100,19 +100,29 @@ def _wiedza(*args, **kwargs) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, **kwargs)
 
 
-def test_killed_build_leaves_previous_site_complete(tmp_path):
-    site = tmp_path / "site"
-    build_site(MINI, site)
-    before = tree_hashes(site)
-    for delay in (0.2, 0.5, 0.8, 1.1, 1.4):
-        process = _wiedza("build", "--quiet", "--content", str(MINI), "--site-dir", str(site))
+def test_killed_build_leaves_previous_site_complete(mini, tmp_path):
+    """SIGKILL at several moments of a build of *changed* content: site/ and search/ are each
+    either the complete previous tree or the complete new one, never a mix or nothing."""
+    site, search = tmp_path / "site", tmp_path / "search"
+    build_site(MINI, site, search_dir=search)
+    old = (tree_hashes(site), tree_hashes(search))
+    edit(mini / ART, "Krótki abstrakt", "Zmieniony abstrakt")
+    reference = tmp_path / "reference"
+    build_site(mini, reference / "site", search_dir=reference / "search", cache_dir=reference / "cache")
+    new = (tree_hashes(reference / "site"), tree_hashes(reference / "search"))
+    assert old[0] != new[0] and old[1] != new[1]
+    for delay in (0.2, 0.5, 0.8, 1.1, 1.4, 1.8):
+        process = _wiedza("build", "--quiet", "--content", str(mini), "--site-dir", str(site),
+                          "--search-dir", str(search))
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert tree_hashes(site) == before, f"site changed after SIGKILL at {delay} s"
-    build_site(MINI, site)
-    assert tree_hashes(site) == before
-    assert [p.name for p in tmp_path.iterdir() if p.is_dir() and p.name != ".cache"] == ["site"], "leftovers of killed builds are removed"
+        assert tree_hashes(site) in (old[0], new[0]), f"site/ is a mix after SIGKILL at {delay} s"
+        assert tree_hashes(search) in (old[1], new[1]), f"search/ is a mix after SIGKILL at {delay} s"
+    build_site(mini, site, search_dir=search)
+    assert (tree_hashes(site), tree_hashes(search)) == new
+    leftovers = [p.name for p in tmp_path.iterdir() if p.is_dir() and p.name not in (".cache", "content", "reference")]
+    assert sorted(leftovers) == ["search", "site"], "leftovers of killed builds are removed"
 
 
 def test_concurrent_builds_do_not_corrupt_each_other(tmp_path):
@@ -130,14 +140,15 @@ def test_reproducible_from_another_directory_and_time(tmp_path):
     first, second = tmp_path / "a" / "content", tmp_path / "b" / "elsewhere" / "tresc"
     shutil.copytree(MINI, first)
     shutil.copytree(MINI, second)
-    build_site(first, tmp_path / "a" / "site")
+    build_site(first, tmp_path / "a" / "site", search_dir=tmp_path / "a" / "search")
     time.sleep(1.1)  # a different wall-clock second must not show anywhere
     env_tz = os.environ.get("TZ")
     os.environ["TZ"] = "America/New_York"
     time.tzset()
     try:
-        build_site(second, tmp_path / "b" / "site")
+        build_site(second, tmp_path / "b" / "site", search_dir=tmp_path / "b" / "search")
     finally:
         os.environ.pop("TZ") if env_tz is None else os.environ.__setitem__("TZ", env_tz)
         time.tzset()
     assert tree_hashes(tmp_path / "a" / "site") == tree_hashes(tmp_path / "b" / "site")
+    assert tree_hashes(tmp_path / "a" / "search") == tree_hashes(tmp_path / "b" / "search")
