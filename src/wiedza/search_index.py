@@ -30,9 +30,13 @@ collected (a phrase filter uses boost 0 instead).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from collections import Counter
 from contextlib import contextmanager
@@ -195,14 +199,54 @@ def _names(vocab: dict, keys: Iterable[str]) -> list[str]:
     return [vocab[k].name for k in keys if k in vocab]
 
 
-def collect_documents(index) -> list[SearchDoc]:
+class Memo:
+    """Per-document analysis kept between builds (in the cache folder): the plain text of a body
+    and the term counts of a document depend only on their own text, so an unchanged document is
+    not analysed again. Global statistics (lengths, document frequencies) are always recomputed."""
+
+    VERSION = 1
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.old: dict = {}
+        self.used: dict = {}
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    data = pickle.load(handle)
+                if isinstance(data, dict) and data.get("version") == self.VERSION:
+                    self.old = data["entries"]
+            except Exception:  # noqa: BLE001 - a damaged cache is only slower, never wrong
+                self.old = {}
+
+    def get(self, kind: str, source: str, compute):
+        key = kind + ":" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+        if key not in self.used:
+            self.used[key] = self.old[key] if key in self.old else compute()
+        return self.used[key]
+
+    def save(self) -> None:
+        if self.path is None or self.used.keys() == self.old.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".search-memo-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({"version": self.VERSION, "entries": self.used}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass
+
+
+def collect_documents(index, memo: Memo | None = None) -> list[SearchDoc]:
     """Every searchable page of the site (research items, lessons, free pages), numbered in URL order."""
     from .content.models import Lesson, ResearchItem
 
     vocab = index.vocab
     raw: list[dict] = []
     for doc in (*index.research, *index.lessons, *index.pages):
-        body = html_to_text(index.bodies.get(doc.id, ""))
+        html = index.bodies.get(doc.id, "")
+        body = memo.get("text", html, lambda: html_to_text(html)) if memo else html_to_text(html)
         authors = [index.authors[a].name for a in getattr(doc, "authors", ()) if a in index.authors]
         common = dict(id=doc.id, title=doc.title, topic_keys=tuple(getattr(doc, "topics", ())))
         if isinstance(doc, ResearchItem):
@@ -291,20 +335,34 @@ class Weighted:
     avglen: dict[str, float]
 
 
-def weigh(docs: Sequence[SearchDoc]) -> Weighted:
+def _doc_terms(doc: SearchDoc) -> tuple[dict[str, Counter], dict[str, int]]:
+    """Term counts per field, and for each term the chunks it occurs in (a bit mask)."""
+    per_field = {name: Counter(analyze(doc.field_text(name))) for name, _, _ in FIELDS}
+    mask: dict[str, int] = {}
+    for k, chunk in enumerate(doc.chunks):
+        for term in set(analyze("\n".join(chunk))):
+            mask[term] = mask.get(term, 0) | (1 << k)
+    return per_field, mask
+
+
+def weigh(docs: Sequence[SearchDoc], memo: Memo | None = None) -> Weighted:
     counts: list[dict[str, Counter]] = []
+    masks: list[dict[str, int]] = []
     totals = {name: 0 for name, _, _ in FIELDS}
     for doc in docs:
-        per_field = {}
-        for name, _, _ in FIELDS:
-            terms = analyze(doc.field_text(name))
-            per_field[name] = Counter(terms)
-            totals[name] += len(terms)
+        if memo is None:
+            per_field, mask = _doc_terms(doc)
+        else:
+            source = "\0".join([doc.field_text(name) for name, _, _ in FIELDS] + ["\1".join(c) for c in doc.chunks])
+            per_field, mask = memo.get("terms", source, lambda doc=doc: _doc_terms(doc))
+        for name in totals:
+            totals[name] += sum(per_field[name].values())
         counts.append(per_field)
+        masks.append(mask)
     n = max(1, len(docs))
     avglen = {name: totals[name] / n for name in totals}
-    qs, masks = [], []
-    for doc, per_field in zip(docs, counts):
+    qs = []
+    for per_field in counts:
         tilde: dict[str, float] = {}
         for name, weight, b in FIELDS:
             c = per_field[name]
@@ -315,11 +373,6 @@ def weigh(docs: Sequence[SearchDoc]) -> Weighted:
             for term, tf in c.items():
                 tilde[term] = tilde.get(term, 0.0) + weight * tf / norm
         qs.append({t: max(1, round(v * SCALE)) for t, v in tilde.items()})
-        mask: dict[str, int] = {}
-        for k, chunk in enumerate(doc.chunks):
-            for term in set(analyze("\n".join(chunk))):
-                mask[term] = mask.get(term, 0) | (1 << k)
-        masks.append(mask)
     return Weighted(qs, masks, avglen)
 
 

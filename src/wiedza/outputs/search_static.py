@@ -227,8 +227,10 @@ def results_page(labels: dict) -> StagedPage:
 
 
 def write(ctx: BuildContext) -> None:
-    docs = si.collect_documents(ctx.index)
-    files = build_files(ctx.index, docs)
+    memo = si.Memo(ctx.cache_dir / "search-memo-v1.pickle")
+    docs = si.collect_documents(ctx.index, memo)
+    files = build_files(ctx.index, docs, si.weigh(docs, memo))
+    memo.save()
     for path in sorted(files):
         ctx.stage.write_text(f"{ROOT}/{path}", files[path], OWNER)
     ctx.stage.add_page(results_page(facet_labels(ctx.index, docs)), OWNER)
