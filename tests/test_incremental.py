@@ -57,3 +57,34 @@ def test_clean_flag_ignores_the_mirror(mini, tmp_path):
     site, cache = tmp_path / "site", tmp_path / "cache"
     build_site(mini, site, cache_dir=cache)
     assert not build_site(mini, site, cache_dir=cache, clean=True).incremental
+
+
+def test_published_site_shares_unchanged_files_and_survives_the_next_build(mini, tmp_path):
+    """Unchanged outputs are hard links into the engine's mirror; a rebuild unlinks what it
+    rewrites, so the previously published files keep their bytes until the swap."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build_site(mini, site, cache_dir=cache)
+    page = site / "publikacje/artykul-w-kwartalniku/index.html"
+    other = site / "publikacje/monografia-testowa/index.html"
+    assert page.stat().st_nlink == 2
+    old_bytes, old_inode = page.read_bytes(), page.stat().st_ino
+    kept = open(page, "rb")  # a reader holding the old page while the site is rebuilt
+    edit(mini / ART, "Spółdzielnie uczniowskie uczą współpracy.", "Spółdzielnie uczą demokracji.")
+    build_site(mini, site, cache_dir=cache)
+    assert kept.read() == old_bytes
+    kept.close()
+    assert page.stat().st_ino != old_inode and b"demokracji" in page.read_bytes()
+    assert other.stat().st_nlink == 2
+
+
+def test_an_in_place_write_by_the_engine_is_refused(tmp_path):
+    from wiedza.errors import BuildError
+    from wiedza.incremental import _check_no_in_place_writes, _inodes
+
+    path = tmp_path / "a.html"
+    path.write_text("stara")
+    before = _inodes(tmp_path)
+    with open(path, "w") as handle:   # what an engine writing in place would do
+        handle.write("nowa treść")
+    with pytest.raises(BuildError):
+        _check_no_in_place_writes(before, _inodes(tmp_path))

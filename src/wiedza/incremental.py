@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .atomic import build_lock
 from .engine import EngineJob
+from .errors import BuildError
 
 def engine_key(job: EngineJob, engine_fingerprint: str) -> str:
     """Everything outside a page's own file that can change its rendered bytes."""
@@ -43,10 +44,34 @@ def render(engine, job: EngineJob, cache_dir: Path, *, clean: bool) -> bool:
             mirror.reset()
         mirror.invalidate()
         mirror.sync(job.stage_dir)
+        for name in engine.always_written:  # rendered on every run (e.g. 404.html): never in place
+            (mirror.site / name).unlink(missing_ok=True)
+        before = _inodes(mirror.site)
         engine.build(replace(job, stage_dir=mirror.docs, out_dir=mirror.site, dirty=dirty))
+        _check_no_in_place_writes(before, _inodes(mirror.site))
         mirror.commit(key)
-        shutil.copytree(mirror.site, job.out_dir)  # a real copy: the engine rewrites files in place
+        # Hard links: the published site shares unchanged files with the mirror instead of copying
+        # them (the engine only ever writes files that were unlinked above, checked just now).
+        shutil.copytree(mirror.site, job.out_dir, copy_function=os.link)
     return dirty
+
+
+def _inodes(root: Path) -> dict[str, tuple[int, int, int]]:
+    out = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            out[path.relative_to(root).as_posix()] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    return out
+
+
+def _check_no_in_place_writes(before: dict, after: dict) -> None:
+    """A file the engine rewrote without unlinking would also change the published copy."""
+    rewritten = [rel for rel, (inode, mtime, size) in after.items()
+                 if rel in before and before[rel][0] == inode and before[rel][1:] != (mtime, size)]
+    if rewritten:
+        raise BuildError("silnik nadpisał pliki w miejscu (" + ", ".join(sorted(rewritten)[:5]) +
+                         "); uruchom `wiedza build --clean` i zgłoś błąd.")
 
 
 def output_of(staged: str) -> str:
@@ -88,6 +113,11 @@ class Mirror:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+            # The output will be written anew: unlink it first, so the engine creates a new file
+            # instead of writing into one that the published site shares (see render()).
+            output = self.site / output_of(rel)
+            if output.is_file():
+                output.unlink()
             changed += 1
         _remove_empty_dirs(self.docs)
         _remove_empty_dirs(self.site)

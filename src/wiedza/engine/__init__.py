@@ -27,6 +27,7 @@ class EngineJob:
 
 class Engine(Protocol):
     name: str
+    always_written: tuple[str, ...]   # outputs rendered on every run, not only for changed pages
 
     def fingerprint(self) -> str:
         """A digest of everything besides the staged files that shapes the output."""

@@ -48,6 +48,7 @@ class _Collect(logging.Handler):
 
 class MkDocsEngine:
     name = "mkdocs"
+    always_written = ("404.html",)  # the theme's static templates, rendered on every run
 
     def __init__(self, config_file: Path | None = None):
         self.config_file = config_file or find_config()
