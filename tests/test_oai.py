@@ -9,7 +9,7 @@ records' elements (only the fifteen Dublin Core elements, in the dc namespace).
 from __future__ import annotations
 
 import re
-from datetime import date, timezone
+from datetime import date
 
 import pytest
 from lxml import etree

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit, errors_of, line_of
+from conftest import edit, line_of
 from wiedza.cli import EXIT_CONTENT, main
 from wiedza.content.loader import load_site
 from wiedza.errors import ContentInvalid

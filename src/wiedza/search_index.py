@@ -493,7 +493,7 @@ def make_snippet(paragraphs: Sequence[str], terms: set[str] | frozenset[str]) ->
         for i, (s, _e, _m) in enumerate(hits):
             window_start = max(0, s - 40)
             distinct = set()
-            for s2, e2, m2 in hits[i:]:
+            for _s2, e2, m2 in hits[i:]:
                 if e2 > window_start + SNIPPET_CHARS:
                     break
                 distinct |= m2

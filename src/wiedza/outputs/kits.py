@@ -203,10 +203,10 @@ def shift_headings(html: str) -> str:
 
 
 def _document(title: str, body: str, *, css_class: str, meta: dict[str, list[str]] | None = None) -> str:
-    head = [f"<meta charset=\"utf-8\">", f"<title>{esc(title)}</title>"]
+    head = ["<meta charset=\"utf-8\">", f"<title>{esc(title)}</title>"]
     for name, values in (meta or {}).items():
         head += [f'<meta name="{esc(name)}" content="{esc(v)}">' for v in values]
-    return (f'<!DOCTYPE html>\n<html lang="pl">\n<head>\n' + "\n".join(head) + "\n</head>\n"
+    return ('<!DOCTYPE html>\n<html lang="pl">\n<head>\n' + "\n".join(head) + "\n</head>\n"
             f'<body class="{css_class}">\n{body}\n</body>\n</html>\n')
 
 
