@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from lxml import html as lxml_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,3 +48,18 @@ def meta(doc, name: str, attr: str = "name") -> str | None:
     values = metas(doc, name, attr)
     assert len(values) <= 1, (name, values)
     return values[0] if values else None
+
+
+# Fixtures for the modules that import them: the one scholarly build of the run (conftest).
+@pytest.fixture(scope="module")
+def index(scholarly_built):
+    return scholarly_built[0]
+
+
+@pytest.fixture(scope="module")
+def site(scholarly_built):
+    return scholarly_built[1]
+
+
+def by_slug(index, slug):
+    return next(r for r in index.research if r.slug == slug)

@@ -17,7 +17,7 @@ import re
 import bibtexparser
 import pytest
 
-from scholarly import SITE_URL, build, item_page, page
+from scholarly import SITE_URL, build, by_slug, index, item_page, page, site  # noqa: F401 - index, site are fixtures
 from wiedza.outputs.context import human_size
 from wiedza.outputs import citations
 from wiedza.outputs.citations import CitationCache, csl_item, format_citation
@@ -56,25 +56,6 @@ APA = {
     "wkladka-testowa":
         "Lis, A. (2025). Spółdzielnia – co to jest? Zespół testowy. https://test.example.pl/publikacje/wkladka-testowa/index.html",
 }
-
-
-@pytest.fixture(scope="module")
-def built(scholarly_built):
-    return scholarly_built
-
-
-@pytest.fixture(scope="module")
-def index(built):
-    return built[0]
-
-
-@pytest.fixture(scope="module")
-def site(built):
-    return built[1]
-
-
-def by_slug(index, slug):
-    return next(r for r in index.research if r.slug == slug)
 
 
 def text_of(element) -> str:

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT
-from scholarly import SITE_URL, build
+from scholarly import SITE_URL, build, index, site  # noqa: F401 - index, site are fixtures
 from wiedza.outputs.citations import full_title
 
 SR = "http://www.openarchives.org/OAI/2.0/static-repository"
@@ -28,21 +28,6 @@ DC_ELEMENTS = {"title", "creator", "subject", "description", "publisher", "contr
                "identifier", "source", "language", "relation", "coverage", "rights"}
 IDENTIFY_ORDER = ["repositoryName", "baseURL", "protocolVersion", "adminEmail", "earliestDatestamp", "deletedRecord",
                   "granularity", "compression", "description"]
-
-
-@pytest.fixture(scope="module")
-def built(scholarly_built):
-    return scholarly_built
-
-
-@pytest.fixture(scope="module")
-def index(built):
-    return built[0]
-
-
-@pytest.fixture(scope="module")
-def site(built):
-    return built[1]
 
 
 @pytest.fixture(scope="module")

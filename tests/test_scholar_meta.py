@@ -7,27 +7,8 @@ import re
 
 import pytest
 
-from scholarly import SITE_URL, item_page, meta, metas, page
+from scholarly import SITE_URL, by_slug, index, item_page, meta, metas, page, site  # noqa: F401 - index, site are fixtures
 from wiedza.outputs.citations import full_title
-
-
-@pytest.fixture(scope="module")
-def built(scholarly_built):
-    return scholarly_built
-
-
-@pytest.fixture(scope="module")
-def index(built):
-    return built[0]
-
-
-@pytest.fixture(scope="module")
-def site(built):
-    return built[1]
-
-
-def by_slug(index, slug):
-    return next(r for r in index.research if r.slug == slug)
 
 
 def json_ld(doc) -> list[dict]:
