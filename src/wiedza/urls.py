@@ -9,6 +9,11 @@ RESEARCH = "publikacje"
 LESSONS = "scenariusze"
 
 
+def _key_part(key: str) -> str:
+    """A vocabulary key as a path part: action III.2 -> iii-2."""
+    return key.lower().replace(".", "-")
+
+
 def research(slug: str) -> str:
     return f"{RESEARCH}/{slug}/index.html"
 
@@ -30,7 +35,7 @@ def author(key: str) -> str:
 
 
 def action(key: str) -> str:
-    return f"program/{key.lower().replace('.', '-')}.html"
+    return f"program/{_key_part(key)}.html"
 
 
 def research_type(key: str) -> str:
@@ -54,7 +59,7 @@ def periodical_file(key: str, file: str) -> str:
 
 
 def lesson_facet(facet: str, key: str) -> str:
-    return f"{LESSONS}/{facet}/{key.lower().replace('.', '-')}.html"
+    return f"{LESSONS}/{facet}/{_key_part(key)}.html"
 
 
 def page(slug: str) -> str:
@@ -103,7 +108,7 @@ def feed_name_topic(key: str) -> str:
 
 
 def feed_name_action(key: str) -> str:
-    return f"dzialanie-{key.lower().replace('.', '-')}"
+    return f"dzialanie-{_key_part(key)}"
 
 
 def feed_name_periodical(key: str) -> str:
