@@ -1,26 +1,31 @@
-"""Incremental engine runs that give the same bytes as a clean build.
+"""Incremental builds that give the same bytes as a clean build.
 
-The engine keeps a mirror of the last staged tree and its output in the cache. Each build syncs the
-fresh stage into the mirror, touching only files whose bytes changed, so the engine's own dirty mode
-re-renders just those pages. This is correct here (unlike `mkdocs build --dirty` in general) because
-a page's HTML depends only on its own staged file and on global inputs: the navigation is a fixed
-list, catalogues are pages, the sitemap and search index are ours. Every global input (engine
-settings, theme files, package versions, the job's site-wide fields) goes into a key; when the key
-changes, the mirror is dropped and the build is clean.
+The cache keeps a workspace from the previous build: the staged pages (`docs/`), the staged files
+(`files/`), the engine's output (`site/`) and a manifest of what was staged (signatures, see
+wiedza.stage). The stage writes straight into the workspace and leaves unchanged files alone, so
+the engine's dirty mode re-renders only changed pages, and publishing is a tree of hard links.
+
+This is correct here (unlike `mkdocs build --dirty` in general) because a page's HTML depends only
+on its own staged file and on global inputs: the navigation is a fixed list, catalogues are pages,
+the sitemap and search index are ours. Every global input (engine settings, theme files, package
+versions, the job's site-wide fields) goes into a key; when the key changes, the workspace is
+dropped and the build is clean.
 """
 from __future__ import annotations
 
-import filecmp
 import hashlib
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 
 from .atomic import build_lock
 from .engine import EngineJob
 from .errors import BuildError
+from .stage import FILES, PAGES, Stage
+
 
 def engine_key(job: EngineJob, engine_fingerprint: str) -> str:
     """Everything outside a page's own file that can change its rendered bytes."""
@@ -33,35 +38,106 @@ def engine_key(job: EngineJob, engine_fingerprint: str) -> str:
     return digest.hexdigest()
 
 
-def render(engine, job: EngineJob, cache_dir: Path, *, clean: bool) -> bool:
-    """Render `job` through the mirror in `cache_dir`; the result lands in job.out_dir.
-    Returns True when the engine only re-rendered what changed."""
-    mirror = Mirror(cache_dir)
-    key = engine_key(job, engine.fingerprint())
-    with build_lock(mirror.root):  # builds of different site dirs may share one cache
-        dirty = not clean and mirror.usable(key)
+class Workspace:
+    """The persistent staged trees and engine output of the previous build."""
+
+    def __init__(self, cache_dir: Path):
+        self.root = cache_dir / "engine"
+        self.docs = self.root / "docs"
+        self.files = self.root / "files"
+        self.site = self.root / "site"
+        self.key_file = self.root / "key"
+        self.manifest_file = self.root / "manifest.json"
+
+    def usable(self, key: str) -> bool:
+        return (self.key_file.is_file() and self.key_file.read_text() == key and self.site.is_dir()
+                and self.manifest_file.is_file())
+
+    def reset(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+        for folder in (self.docs, self.files, self.site):
+            folder.mkdir(parents=True)
+
+    def manifest(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.manifest_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def invalidate(self) -> None:
+        """A failed build may leave half-written files: never build on them."""
+        self.key_file.unlink(missing_ok=True)
+
+    def commit(self, key: str, signatures: dict[str, str]) -> None:
+        self.manifest_file.write_text(json.dumps(signatures, sort_keys=True), encoding="utf-8")
+        self.key_file.write_text(key)
+
+
+@contextmanager
+def staging(cache_dir: Path, key: str, *, clean: bool):
+    """A Stage writing into the workspace of `cache_dir`, locked for the whole build (builds of
+    different site dirs may share one cache). Yields (workspace, stage, dirty)."""
+    workspace = Workspace(cache_dir)
+    workspace.root.parent.mkdir(parents=True, exist_ok=True)
+    with build_lock(workspace.root):
+        dirty = not clean and workspace.usable(key)
         if not dirty:
-            mirror.reset()
-        mirror.invalidate()
-        mirror.sync(job.stage_dir)
-        for name in engine.always_written:  # rendered on every run (e.g. 404.html): never in place
-            (mirror.site / name).unlink(missing_ok=True)
-        before = _inodes(mirror.site)
-        engine.build(replace(job, stage_dir=mirror.docs, out_dir=mirror.site, dirty=dirty))
-        _check_no_in_place_writes(before, _inodes(mirror.site))
-        mirror.commit(key)
-        # Hard links: the published site shares unchanged files with the mirror instead of copying
-        # them (the engine only ever writes files that were unlinked above, checked just now).
-        shutil.copytree(mirror.site, job.out_dir, copy_function=os.link)
-    return dirty
+            workspace.reset()
+        previous = workspace.manifest() if dirty else {}
+        workspace.invalidate()
+        yield workspace, Stage(workspace.files, workspace.docs, previous=previous), dirty
+
+
+def render(engine, job: EngineJob, workspace: Workspace, stage: Stage, key: str, *, dirty: bool) -> int:
+    """Let the engine render the staged pages, then publish pages and files into job.out_dir as
+    hard links. Returns the number of published files."""
+    gone = stage.finish()
+    for staged in [*gone, *stage.written]:
+        tree, rel = staged.split("/", 1)
+        if tree == PAGES:   # the page's output will be written anew (or not at all): never in place
+            _unlink_output(workspace.site, output_of(rel))
+    for name in engine.always_written:  # rendered on every run (e.g. 404.html)
+        _unlink_output(workspace.site, name)
+    before = _inodes(workspace.site)
+    engine.build(replace(job, stage_dir=workspace.docs, out_dir=workspace.site, dirty=dirty))
+    after = _inodes(workspace.site)
+    _check_no_in_place_writes(before, after)
+    files = sorted(k.split("/", 1)[1] for k in stage.signatures if k.startswith(FILES + "/"))
+    clash = sorted(set(after) & set(files))
+    if clash:
+        raise BuildError("silnik i wiedza zapisały te same pliki (" + ", ".join(clash[:5]) + "); zmień ich nazwy.")
+    workspace.commit(key, stage.signatures)
+    _link_all(workspace.site, sorted(after), job.out_dir)
+    _link_all(workspace.files, files, job.out_dir)
+    return len(after) + len(files)
+
+
+def output_of(staged: str) -> str:
+    """The engine's output path for a staged page: "a/index.md" -> "a/index.html"."""
+    return staged[: -len(".md")] + ".html"
+
+
+def _unlink_output(site: Path, rel: str) -> None:
+    try:
+        os.unlink(site / rel)
+    except FileNotFoundError:
+        pass
 
 
 def _inodes(root: Path) -> dict[str, tuple[int, int, int]]:
-    out = {}
-    for path in root.rglob("*"):
-        if path.is_file():
-            stat = path.stat()
-            out[path.relative_to(root).as_posix()] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    """Relative path -> (inode, mtime, size) of every file under root."""
+    out: dict[str, tuple[int, int, int]] = {}
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, prefix + entry.name + "/"))
+                elif entry.is_file(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    out[prefix + entry.name] = (st.st_ino, st.st_mtime_ns, st.st_size)
     return out
 
 
@@ -74,67 +150,17 @@ def _check_no_in_place_writes(before: dict, after: dict) -> None:
                          "); uruchom `wiedza build --clean` i zgłoś błąd.")
 
 
-def output_of(staged: str) -> str:
-    """The engine's output path for a staged file: pages are .md, everything else is copied."""
-    return staged[: -len(".md")] + ".html" if staged.endswith(".md") else staged
-
-
-class Mirror:
-    """The persistent staged tree and engine output of the previous build."""
-
-    def __init__(self, cache_dir: Path):
-        self.root = cache_dir / "engine"
-        self.docs = self.root / "docs"
-        self.site = self.root / "site"
-        self.key_file = self.root / "key"
-
-    def usable(self, key: str) -> bool:
-        return self.key_file.is_file() and self.key_file.read_text() == key and self.site.is_dir()
-
-    def reset(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
-        self.docs.mkdir(parents=True)
-
-    def sync(self, stage: Path) -> int:
-        """Make the mirror equal to `stage`; returns how many files changed. Unchanged files keep
-        their old modification time, so the engine's dirty mode skips them."""
-        new = {p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()}
-        old = {p.relative_to(self.docs).as_posix() for p in self.docs.rglob("*") if p.is_file()}
-        changed = 0
-        for rel in sorted(old - new):
-            (self.docs / rel).unlink()
-            output = self.site / output_of(rel)
-            if output.is_file():
-                output.unlink()
-            changed += 1
-        for rel in sorted(new):
-            source, target = stage / rel, self.docs / rel
-            if target.is_file() and filecmp.cmp(source, target, shallow=False):
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            # The output will be written anew: unlink it first, so the engine creates a new file
-            # instead of writing into one that the published site shares (see render()).
-            output = self.site / output_of(rel)
-            if output.is_file():
-                output.unlink()
-            changed += 1
-        _remove_empty_dirs(self.docs)
-        _remove_empty_dirs(self.site)
-        return changed
-
-    def commit(self, key: str) -> None:
-        self.key_file.write_text(key)
-
-    def invalidate(self) -> None:
-        """A failed engine run may leave half-written output: never build on it."""
-        if self.key_file.exists():
-            self.key_file.unlink()
-
-
-def _remove_empty_dirs(root: Path) -> None:
-    if not root.is_dir():
-        return
-    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-        if not any(folder.iterdir()):
-            os.rmdir(folder)
+def _link_all(source: Path, rels: list[str], target: Path) -> None:
+    """Hard-link each file `rel` of `source` to the same place under `target`."""
+    made: set[str] = set()
+    src, dst = str(source), str(target)
+    for rel in rels:
+        folder = os.path.dirname(rel)
+        if folder not in made:
+            os.makedirs(os.path.join(dst, folder), exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(os.path.join(src, rel), os.path.join(dst, rel))
+        except FileNotFoundError:
+            raise BuildError(f"w pamięci podręcznej budowania brakuje pliku {rel}; "
+                             f"uruchom `wiedza build --clean`.") from None

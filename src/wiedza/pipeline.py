@@ -17,7 +17,6 @@ from .outputs import accessibility_page, attachments, kits, citations, feeds, oa
 from .outputs import search_static, sitemap
 from .outputs.context import BuildContext
 from .search_index import parallel_build
-from .stage import Stage
 
 # Order matters: later writers show what earlier ones made (downloads, feeds, citations).
 WRITERS: list[tuple[str, Callable[[BuildContext], None]]] = [
@@ -95,26 +94,32 @@ def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: s
     summary.items = len(index.items)
     summary.warnings = list(index.warnings)
     # The Whoosh index (search_dir) is built on the second core meanwhile and swapped in after the site.
+    engine_ = get_engine(engine)
     with build_lock(site_dir), parallel_build(index, search_dir, summary.timings):
         remove_leftovers(site_dir)
         with scratch_dir(site_dir, site_dir.name) as work:
-            stage = Stage(work / "docs")
-            ctx = BuildContext(index=index, stage=stage, cache_dir=cache_dir)
-            for name, writer in WRITERS:
-                _timed(summary, name, progress, writer, ctx)
-            stage.flush_pages()
-            newest = index.newest_date
-            s = index.settings
-            job = EngineJob(
-                stage_dir=stage.root, out_dir=work / "site", site_url=s.url, site_name=s.short_title,
-                description=s.description, nav=NAV,
-                copyright_html=f"{escape(s.operator)}. Treści na licencjach Creative Commons, o ile przy materiale "
-                               f"nie zaznaczono inaczej. Kontakt: {escape(s.contact_email)}",
-                build_epoch=int(newest.timestamp()) if newest else 0,
-            )
-            summary.incremental = _timed(summary, f"silnik {engine}", progress,
-                                         lambda: incremental.render(get_engine(engine), job, ctx.cache_dir, clean=clean))
+            job = _engine_job(index, work / "site")
+            key = incremental.engine_key(job, engine_.fingerprint())
+            with incremental.staging(cache_dir, key, clean=clean) as (workspace, stage, dirty):
+                ctx = BuildContext(index=index, stage=stage, cache_dir=cache_dir)
+                for name, writer in WRITERS:
+                    _timed(summary, name, progress, writer, ctx)
+                _timed(summary, "zapis stron", progress, stage.flush_pages)
+                summary.files = _timed(summary, f"silnik {engine}", progress,
+                                       lambda: incremental.render(engine_, job, workspace, stage, key, dirty=dirty))
+            summary.incremental = dirty
             summary.pages = len(stage.pages)
-            summary.files = sum(1 for p in job.out_dir.rglob("*") if p.is_file())
-            replace_dir(job.out_dir, site_dir)
+            _timed(summary, "podmiana katalogu site", progress, replace_dir, job.out_dir, site_dir)
     return summary
+
+
+def _engine_job(index, out_dir: Path) -> EngineJob:
+    s = index.settings
+    newest = index.newest_date
+    return EngineJob(
+        stage_dir=Path(), out_dir=out_dir, site_url=s.url, site_name=s.short_title,
+        description=s.description, nav=NAV,
+        copyright_html=f"{escape(s.operator)}. Treści na licencjach Creative Commons, o ile przy materiale "
+                       f"nie zaznaczono inaczej. Kontakt: {escape(s.contact_email)}",
+        build_epoch=int(newest.timestamp()) if newest else 0,
+    )

@@ -62,13 +62,10 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _bare_docs(mirror_docs: Path, target: Path) -> Path:
+def _bare_docs(workspace: Path, target: Path) -> Path:
     """The staged pages alone (plus our CSS), without feeds, kits, exports or search parts."""
-    for path in mirror_docs.rglob("*"):
-        rel = path.relative_to(mirror_docs)
-        if path.is_file() and (path.suffix == ".md" or rel.parts[:2] == ("assets", "wiedza")):
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / rel)
+    shutil.copytree(workspace / "docs", target)
+    shutil.copytree(workspace / "files" / "assets" / "wiedza", target / "assets" / "wiedza")
     return target
 
 
@@ -79,7 +76,7 @@ def measure(n: int, work: Path) -> dict:
     result = {"n": n, "clean": json.loads(out), "peak_mb": peak / 1024}
     result["site_mb"] = _size(site) / 1e6
     result["search_mb"] = _size(search) / 1e6
-    bare_docs = _bare_docs(cache / "engine" / "docs", work / "bare-docs")
+    bare_docs = _bare_docs(cache / "engine", work / "bare-docs")
     bare, _, _ = _run(BARE, str(bare_docs), str(work / "bare-site"))
     result["bare_mkdocs"] = float(bare)
     # warm: same content, caches filled (what an editor sees on the second build)

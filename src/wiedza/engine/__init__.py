@@ -14,8 +14,8 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class EngineJob:
-    stage_dir: Path          # staged docs tree (pages as .md holding HTML, every other file as is)
-    out_dir: Path            # an empty directory the engine fills
+    stage_dir: Path          # staged pages: Markdown files holding our HTML (other files bypass the engine)
+    out_dir: Path            # the directory the engine renders into (empty unless dirty)
     site_url: str
     site_name: str
     description: str

@@ -86,6 +86,8 @@ class MkDocsEngine:
                 # sitemap.xml is staged by wiedza (content dates, same bytes in incremental builds)
                 config.theme.static_templates.discard("sitemap.xml")
                 build(config, dirty=job.dirty)
+            # ...which makes MkDocs copy the theme's raw sitemap template as a static file
+            (job.out_dir / "sitemap.xml").unlink(missing_ok=True)
         except MkDocsException as exc:
             raise BuildError(f"MkDocs nie zbudował serwisu: {exc}") from exc
         finally:
