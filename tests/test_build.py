@@ -101,4 +101,6 @@ def test_rebuild_replaces_site_and_leaves_nothing_behind(mini, tmp_path):
     edit(mini / "articles/artykul-w-kwartalniku.md", "Krótki abstrakt", "Zmieniony abstrakt")
     build_site(mini, site)
     assert "Zmieniony abstrakt" in (site / "publikacje/artykul-w-kwartalniku/index.html").read_text(encoding="utf-8")
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir() and p.name != ".cache") == ["content", "site"]
+    # besides site/, only the previous site kept as the next build's spare tree (see wiedza.publish)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir() and p.name != ".cache") == [".site-spare", "content", "site"]
+    assert "Krótki abstrakt" in (tmp_path / ".site-spare/publikacje/artykul-w-kwartalniku/index.html").read_text(encoding="utf-8")

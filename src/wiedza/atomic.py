@@ -74,5 +74,5 @@ def remove_leftovers(target: Path) -> None:
             os.rename(old, target)  # a fallback swap was interrupted: restore the previous tree
             break
     for path in target.parent.glob(f".{target.name}-*"):
-        if path.is_dir():
+        if path.is_dir() and path.name != f".{target.name}-spare":   # see wiedza.publish
             shutil.rmtree(path, ignore_errors=True)

@@ -3,7 +3,7 @@
 The cache keeps a workspace from the previous build: the staged pages (`docs/`), the staged files
 (`files/`), the engine's output (`site/`) and a manifest of what was staged (signatures, see
 wiedza.stage). The stage writes straight into the workspace and leaves unchanged files alone, so
-the engine's dirty mode re-renders only changed pages, and publishing is a tree of hard links.
+the engine's dirty mode re-renders only changed pages; wiedza.publish links the result into site/.
 
 This is correct here (unlike `mkdocs build --dirty` in general) because a page's HTML depends only
 on its own staged file and on global inputs: the navigation is a fixed list, catalogues are pages,
@@ -24,7 +24,7 @@ from pathlib import Path
 from .atomic import build_lock
 from .engine import EngineJob
 from .errors import BuildError
-from .stage import FILES, PAGES, Stage
+from .stage import FILES, PAGES, Stage, signature_key
 
 
 def engine_key(job: EngineJob, engine_fingerprint: str) -> str:
@@ -89,9 +89,9 @@ def staging(cache_dir: Path, key: str, *, clean: bool):
         yield workspace, Stage(workspace.files, workspace.docs, previous=previous), dirty
 
 
-def render(engine, job: EngineJob, workspace: Workspace, stage: Stage, key: str, *, dirty: bool) -> int:
-    """Let the engine render the staged pages, then publish pages and files into job.out_dir as
-    hard links. Returns the number of published files."""
+def render(engine, job: EngineJob, workspace: Workspace, stage: Stage, key: str, *, dirty: bool) -> None:
+    """Let the engine render the staged pages into the workspace, re-rendering only what changed
+    when `dirty`, and record the workspace as complete."""
     gone = stage.finish()
     for staged in [*gone, *stage.written]:
         tree, rel = staged.split("/", 1)
@@ -103,14 +103,10 @@ def render(engine, job: EngineJob, workspace: Workspace, stage: Stage, key: str,
     engine.build(replace(job, stage_dir=workspace.docs, out_dir=workspace.site, dirty=dirty))
     after = _inodes(workspace.site)
     _check_no_in_place_writes(before, after)
-    files = sorted(k.split("/", 1)[1] for k in stage.signatures if k.startswith(FILES + "/"))
-    clash = sorted(set(after) & set(files))
+    clash = sorted(rel for rel in after if signature_key(FILES, rel) in stage.signatures)
     if clash:
         raise BuildError("silnik i wiedza zapisały te same pliki (" + ", ".join(clash[:5]) + "); zmień ich nazwy.")
     workspace.commit(key, stage.signatures)
-    _link_all(workspace.site, sorted(after), job.out_dir)
-    _link_all(workspace.files, files, job.out_dir)
-    return len(after) + len(files)
 
 
 def output_of(staged: str) -> str:
@@ -148,19 +144,3 @@ def _check_no_in_place_writes(before: dict, after: dict) -> None:
     if rewritten:
         raise BuildError("silnik nadpisał pliki w miejscu (" + ", ".join(sorted(rewritten)[:5]) +
                          "); uruchom `wiedza build --clean` i zgłoś błąd.")
-
-
-def _link_all(source: Path, rels: list[str], target: Path) -> None:
-    """Hard-link each file `rel` of `source` to the same place under `target`."""
-    made: set[str] = set()
-    src, dst = str(source), str(target)
-    for rel in rels:
-        folder = os.path.dirname(rel)
-        if folder not in made:
-            os.makedirs(os.path.join(dst, folder), exist_ok=True)
-            made.add(folder)
-        try:
-            os.link(os.path.join(src, rel), os.path.join(dst, rel))
-        except FileNotFoundError:
-            raise BuildError(f"w pamięci podręcznej budowania brakuje pliku {rel}; "
-                             f"uruchom `wiedza build --clean`.") from None

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Callable
 
 from . import incremental
-from .atomic import build_lock, remove_leftovers, replace_dir, scratch_dir
+from .atomic import build_lock, remove_leftovers
 from .content.loader import load_site
 from .engine import EngineJob, NavEntry, get_engine
 from .outputs import accessibility_page, attachments, kits, citations, feeds, oai, pages_lessons, pages_research, pages_site, scholar_meta, site_files, theme_assets
 from .outputs import search_static, sitemap
 from .outputs.context import BuildContext
+from .publish import publish
 from .search_index import parallel_build
 
 # Order matters: later writers show what earlier ones made (downloads, feeds, citations).
@@ -95,29 +96,29 @@ def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: s
     summary.warnings = list(index.warnings)
     # The Whoosh index (search_dir) is built on the second core meanwhile and swapped in after the site.
     engine_ = get_engine(engine)
+    job = _engine_job(index)
+    key = incremental.engine_key(job, engine_.fingerprint())
     with build_lock(site_dir), parallel_build(index, search_dir, summary.timings):
         remove_leftovers(site_dir)
-        with scratch_dir(site_dir, site_dir.name) as work:
-            job = _engine_job(index, work / "site")
-            key = incremental.engine_key(job, engine_.fingerprint())
-            with incremental.staging(cache_dir, key, clean=clean) as (workspace, stage, dirty):
-                ctx = BuildContext(index=index, stage=stage, cache_dir=cache_dir)
-                for name, writer in WRITERS:
-                    _timed(summary, name, progress, writer, ctx)
-                _timed(summary, "zapis stron", progress, stage.flush_pages)
-                summary.files = _timed(summary, f"silnik {engine}", progress,
-                                       lambda: incremental.render(engine_, job, workspace, stage, key, dirty=dirty))
-            summary.incremental = dirty
-            summary.pages = len(stage.pages)
-            _timed(summary, "podmiana katalogu site", progress, replace_dir, job.out_dir, site_dir)
+        with incremental.staging(cache_dir, key, clean=clean) as (workspace, stage, dirty):
+            ctx = BuildContext(index=index, stage=stage, cache_dir=cache_dir)
+            for name, writer in WRITERS:
+                _timed(summary, name, progress, writer, ctx)
+            _timed(summary, "zapis stron", progress, stage.flush_pages)
+            _timed(summary, f"silnik {engine}", progress,
+                   lambda: incremental.render(engine_, job, workspace, stage, key, dirty=dirty))
+            summary.files = _timed(summary, "publikacja site/", progress,
+                                   publish, [workspace.site, workspace.files], site_dir)
+        summary.incremental = dirty
+        summary.pages = len(stage.pages)
     return summary
 
 
-def _engine_job(index, out_dir: Path) -> EngineJob:
+def _engine_job(index) -> EngineJob:
     s = index.settings
     newest = index.newest_date
     return EngineJob(
-        stage_dir=Path(), out_dir=out_dir, site_url=s.url, site_name=s.short_title,
+        stage_dir=Path(), out_dir=Path(), site_url=s.url, site_name=s.short_title,
         description=s.description, nav=NAV,
         copyright_html=f"{escape(s.operator)}. Treści na licencjach Creative Commons, o ile przy materiale "
                        f"nie zaznaczono inaczej. Kontakt: {escape(s.contact_email)}",

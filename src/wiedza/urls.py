@@ -3,6 +3,7 @@ feeds, sitemaps and citations use absolute URLs built from the site URL."""
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from urllib.parse import quote
 
 RESEARCH = "publikacje"
@@ -66,11 +67,25 @@ def page(slug: str) -> str:
     return f"{slug}.html"
 
 
+@lru_cache(maxsize=65_536)
 def relative(from_path: str, to_path: str) -> str:
     """Link from one output file to another, percent-encoded, working over HTTP and file://."""
-    start = posixpath.dirname(from_path) or "."
-    rel = posixpath.relpath(to_path, start)
-    return quote(rel, safe="/#:?=&%")
+    return quote(relpath(to_path, posixpath.dirname(from_path)), safe="/#:?=&%")
+
+
+def relpath(to_path: str, start: str) -> str:
+    """posixpath.relpath for our clean relative paths, without its abspath/getcwd calls (pages
+    make tens of thousands of links per build); anything unusual goes to posixpath."""
+    here = start.split("/") if start else []
+    there = to_path.split("/")
+    if not to_path or any(p in ("", ".", "..") for p in here) or any(p in ("", ".", "..") for p in there):
+        return posixpath.relpath(to_path, start or ".")
+    common = 0
+    for a, b in zip(here, there):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:]) or "."
 
 
 def absolute(site_url: str, path: str) -> str:
