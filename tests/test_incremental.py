@@ -90,3 +90,23 @@ def test_an_in_place_write_by_the_engine_is_refused(tmp_path):
         handle.write("nowa treść")
     with pytest.raises(BuildError):
         _check_no_in_place_writes(before, _inodes(tmp_path))
+
+
+def test_the_engine_cache_does_not_change_the_output(mini, tmp_path):
+    """Compiled templates and the cached theme file listing (the MkDocs adapter's own cache) give
+    the same files as MkDocs without them, on the first and on later runs."""
+    from dataclasses import replace
+
+    from wiedza.engine import EngineJob
+    from wiedza.engine.mkdocs_engine import MkDocsEngine
+    from wiedza.pipeline import NAV
+
+    build_site(mini, tmp_path / "site", cache_dir=tmp_path / "cache")
+    job = EngineJob(stage_dir=tmp_path / "cache/engine/docs", out_dir=tmp_path / "plain", site_url="https://example.pl/",
+                    site_name="Wiedza", description="", copyright_html="", nav=NAV, build_epoch=0)
+    engine = MkDocsEngine()
+    engine.build(job)
+    for run in ("first", "second"):
+        engine.build(replace(job, out_dir=tmp_path / run, cache_dir=tmp_path / "engine-cache"))
+        assert tree_hashes(tmp_path / run) == tree_hashes(tmp_path / "plain"), run
+    assert any((tmp_path / "engine-cache").glob("theme-files-*.json"))

@@ -32,7 +32,7 @@ def engine_key(job: EngineJob, engine_fingerprint: str) -> str:
     digest = hashlib.sha256()
     # build_epoch only dates the engine's own sitemap, which wiedza replaces; leaving it out keeps
     # adding the newest item incremental (tests compare such a build with a clean one).
-    fields = {k: v for k, v in asdict(job).items() if k not in ("stage_dir", "out_dir", "dirty", "build_epoch")}
+    fields = {k: v for k, v in asdict(job).items() if k not in ("stage_dir", "out_dir", "dirty", "build_epoch", "cache_dir")}
     digest.update(json.dumps(fields, sort_keys=True, default=str).encode())
     digest.update(engine_fingerprint.encode())
     return digest.hexdigest()
@@ -100,7 +100,8 @@ def render(engine, job: EngineJob, workspace: Workspace, stage: Stage, key: str,
     for name in engine.always_written:  # rendered on every run (e.g. 404.html)
         _unlink_output(workspace.site, name)
     before = _inodes(workspace.site)
-    engine.build(replace(job, stage_dir=workspace.docs, out_dir=workspace.site, dirty=dirty))
+    engine.build(replace(job, stage_dir=workspace.docs, out_dir=workspace.site, dirty=dirty,
+                         cache_dir=workspace.root / "engine-cache"))
     after = _inodes(workspace.site)
     _check_no_in_place_writes(before, after)
     clash = sorted(rel for rel in after if signature_key(FILES, rel) in stage.signatures)

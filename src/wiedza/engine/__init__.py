@@ -23,6 +23,7 @@ class EngineJob:
     nav: tuple[NavEntry, ...]
     build_epoch: int         # seconds; from content dates, for reproducible output
     dirty: bool = False      # out_dir holds the previous output; re-render only newer staged files
+    cache_dir: Path | None = None   # the engine's own cache (compiled templates), if it keeps one
 
 
 class Engine(Protocol):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from contextlib import contextmanager
@@ -83,6 +84,8 @@ class MkDocsEngine:
                     site_url=job.site_url, site_name=job.site_name, site_description=job.description,
                     copyright=job.copyright_html, nav=nav, use_directory_urls=False, strict=False,
                 )
+                if job.cache_dir is not None:
+                    _keep_templates_in(config.theme, job.cache_dir, self.fingerprint())
                 # sitemap.xml is staged by wiedza (content dates, same bytes in incremental builds)
                 config.theme.static_templates.discard("sitemap.xml")
                 build(config, dirty=job.dirty)
@@ -96,3 +99,52 @@ class MkDocsEngine:
         messages = [m for m in collector.messages if "'dirty' build" not in m]
         if messages:
             raise BuildError("MkDocs zgłosił ostrzeżenia:\n" + "\n".join(messages))
+
+
+def _keep_templates_in(theme, cache_dir: Path, fingerprint: str) -> None:
+    """Compiling Material's templates and listing its ~10,000 theme files cost most of a dirty
+    build that re-renders a few pages: keep compiled templates (Jinja's own bytecode cache, checked
+    against each template's source) and the file listing (keyed by the engine fingerprint, which
+    covers package versions and our overrides) in the cache. The output does not change."""
+    import jinja2
+
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    make_env = theme.get_env
+    listing = cache_dir / f"theme-files-{fingerprint[:16]}.json"
+
+    def get_env() -> jinja2.Environment:
+        env = make_env()
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        env.loader = _ListedLoader(env.loader, listing)
+        return env
+
+    theme.get_env = get_env
+
+
+class _ListedLoader:
+    """A template loader whose list_templates() (used only to find the theme's static files) is
+    read from a file after the first run."""
+
+    def __init__(self, loader, listing: Path):
+        self.loader, self.listing = loader, listing
+
+    def get_source(self, environment, template):
+        return self.loader.get_source(environment, template)
+
+    def load(self, environment, name, globals=None):
+        return self.loader.load(environment, name, globals)
+
+    def list_templates(self) -> list[str]:
+        try:
+            names = json.loads(self.listing.read_text(encoding="utf-8"))
+            if isinstance(names, list):
+                return names
+        except (OSError, ValueError):
+            pass
+        # Hidden files are never published (MkDocs filters '.*' and '*/.*'); leaving them out here
+        # drops Material's ~10,000 icons from the per-build filtering.
+        names = [n for n in self.loader.list_templates() if not n.startswith(".") and "/." not in n]
+        temp = self.listing.with_name(f"{self.listing.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(names), encoding="utf-8")
+        os.replace(temp, self.listing)
+        return names
