@@ -4,9 +4,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import edit
 from test_build import tree_hashes
+
 from wiedza.pipeline import build_site
 
 ART = "articles/artykul-w-kwartalniku.md"

@@ -1,7 +1,8 @@
 """Links between output files: the fast relative path must equal posixpath.relpath."""
 import posixpath
 
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from wiedza import urls
 

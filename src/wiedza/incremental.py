@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -25,6 +24,7 @@ from .atomic import build_lock
 from .engine import EngineJob
 from .errors import BuildError
 from .stage import FILES, PAGES, Stage, signature_key
+from .trash import discard
 
 
 def engine_key(job: EngineJob, engine_fingerprint: str) -> str:
@@ -48,13 +48,14 @@ class Workspace:
         self.site = self.root / "site"
         self.key_file = self.root / "key"
         self.manifest_file = self.root / "manifest.json"
+        self.trash = cache_dir / "trash"
 
     def usable(self, key: str) -> bool:
         return (self.key_file.is_file() and self.key_file.read_text() == key and self.site.is_dir()
                 and self.manifest_file.is_file())
 
     def reset(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        discard(self.root, self.trash)
         for folder in (self.docs, self.files, self.site):
             folder.mkdir(parents=True)
 

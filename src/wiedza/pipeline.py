@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import resource
 import time
-from html import escape
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
-from typing import Callable
 
 from . import incremental
 from .atomic import build_lock, remove_leftovers
 from .content.loader import load_site
 from .engine import EngineJob, NavEntry, get_engine
-from .outputs import accessibility_page, attachments, kits, citations, feeds, oai, pages_lessons, pages_research, pages_site, scholar_meta, site_files, theme_assets
-from .outputs import search_static, sitemap
+from .outputs import (
+    accessibility_page,
+    attachments,
+    citations,
+    feeds,
+    kits,
+    oai,
+    pages_lessons,
+    pages_research,
+    pages_site,
+    scholar_meta,
+    search_static,
+    site_files,
+    sitemap,
+    theme_assets,
+)
 from .outputs.context import BuildContext
 from .publish import publish
 from .search_index import parallel_build
@@ -108,7 +122,7 @@ def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: s
             _timed(summary, f"silnik {engine}", progress,
                    lambda: incremental.render(engine_, job, workspace, stage, key, dirty=dirty))
             summary.files = _timed(summary, "publikacja site/", progress,
-                                   publish, [workspace.site, workspace.files], site_dir)
+                                   publish, [workspace.site, workspace.files], site_dir, workspace.trash)
         summary.incremental = dirty
         summary.pages = len(stage.pages)
     return summary

@@ -14,21 +14,23 @@ from pathlib import Path
 
 from .atomic import replace_dir
 from .errors import BuildError
+from .trash import Bin, discard
 
 
 def spare_of(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}-spare"
 
 
-def publish(sources: list[Path], site_dir: Path) -> int:
+def publish(sources: list[Path], site_dir: Path, trash: Path) -> int:
     """Make `site_dir` hold exactly the files under `sources` (which must not overlap), as hard
-    links, in one atomic swap. Call under the site's build lock. Returns the number of files."""
+    links, in one atomic swap. Call under the site's build lock. Returns the number of files.
+    A spare that is mostly out of date goes to `trash` (see wiedza.trash) instead."""
     wanted: dict[str, tuple[str, int]] = {}
     for root in sources:
         for rel, (path, inode) in scan(root).items():
             wanted[rel] = (path, inode)
     spare = spare_of(site_dir)
-    sync_links(wanted, spare)
+    sync_links(wanted, spare, trash)
     replace_dir(spare, site_dir)   # the spare now holds the previous site, for the next build
     return len(wanted)
 
@@ -51,12 +53,19 @@ def scan(root: Path) -> dict[str, tuple[str, int]]:
     return out
 
 
-def sync_links(wanted: dict[str, tuple[str, int]], target: Path) -> None:
+def sync_links(wanted: dict[str, tuple[str, int]], target: Path, trash: Path) -> None:
     """Make `target` hold exactly `wanted` (rel -> (source path, inode)) as hard links."""
-    target.mkdir(parents=True, exist_ok=True)
     present = scan(target)
+    stale = sum(1 for rel, (_, inode) in present.items() if wanted.get(rel, ("", -1))[1] != inode)
+    if stale > len(present) // 2:   # after a clean build: start afresh, delete the old links later
+        discard(target, trash)
+        present = {}
+    target.mkdir(parents=True, exist_ok=True)
+    # The spare holds the last link of every file the workspace replaced since: freeing them is
+    # slow (see wiedza.trash), so they move to the trash instead.
+    doomed = Bin(trash)
     for rel in sorted(set(present) - set(wanted), reverse=True):
-        _remove(target, rel)
+        _remove(target, rel, doomed)
     made: set[str] = set()
     for rel, (source, inode) in wanted.items():
         old = present.get(rel)
@@ -68,12 +77,13 @@ def sync_links(wanted: dict[str, tuple[str, int]], target: Path) -> None:
             _make_folder(target, folder)
             made.add(folder)
         if old is not None or os.path.lexists(path):
-            _clear(path)
+            _clear(path, doomed)
         try:
             os.link(source, path)
         except FileNotFoundError:
             raise BuildError(f"w pamięci podręcznej budowania brakuje pliku {rel}; "
                              f"uruchom `wiedza build --clean`.") from None
+    doomed.close()
 
 
 def _make_folder(target: Path, folder: str) -> None:
@@ -89,17 +99,17 @@ def _make_folder(target: Path, folder: str) -> None:
     os.makedirs(path, exist_ok=True)
 
 
-def _clear(path: str) -> None:
+def _clear(path: str, doomed: Bin) -> None:
     if os.path.isdir(path) and not os.path.islink(path):
         shutil.rmtree(path)      # a folder of the previous site where a file must go now
     else:
-        os.unlink(path)
+        doomed.drop(path)
 
 
-def _remove(target: Path, rel: str) -> None:
-    """Unlink a file of the tree and the folders it leaves empty."""
+def _remove(target: Path, rel: str, doomed: Bin) -> None:
+    """Drop a file of the tree and the folders it leaves empty."""
     try:
-        os.unlink(os.path.join(target, rel))
+        doomed.drop(os.path.join(target, rel))
     except FileNotFoundError:
         return
     folder = os.path.dirname(rel)

@@ -18,10 +18,10 @@ import json
 import os
 import re
 import shutil
-from html import escape
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
-from typing import Callable
 
 from .errors import BuildError
 
@@ -87,7 +87,7 @@ class Stage:
 
     def write_bytes(self, rel: str, data: bytes, owner: str) -> Path:
         target = self.claim(rel, owner)
-        self._put(signature_key(FILES, rel), target, _digest(data), lambda: target.write_bytes(data))
+        self._put(signature_key(FILES, rel), target, _digest(data), data=data)
         return target
 
     def write_text(self, rel: str, text: str, owner: str) -> Path:
@@ -99,7 +99,7 @@ class Stage:
         # converted kit file on every build would cost more than the rest of a rebuild.
         st = source.stat()
         signature = f"copy:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{source.resolve()}"
-        self._put(signature_key(FILES, rel), target, signature, lambda: shutil.copyfile(source, target))
+        self._put(signature_key(FILES, rel), target, signature, source=source)
         return target
 
     def flush_pages(self) -> None:
@@ -113,10 +113,10 @@ class Stage:
                     "wiedza_section": page.section}
             front = "".join(f"{key}: {yaml_value(value)}\n" for key, value in meta.items())
             # One raw-HTML block: the engine must not re-interpret our already rendered HTML.
-            data = f"---\n{front}---\n\n<div class=\"wiedza\">\n{page.body_html}\n</div>\n".encode("utf-8")
+            data = f"---\n{front}---\n\n<div class=\"wiedza\">\n{page.body_html}\n</div>\n".encode()
             rel = page_source(path)
             target = self.pages_root / rel
-            self._put(signature_key(PAGES, rel), target, _digest(data), lambda: target.write_bytes(data))
+            self._put(signature_key(PAGES, rel), target, _digest(data), data=data)
 
     def finish(self) -> list[str]:
         """Remove what the previous build staged and this one did not; returns their keys."""
@@ -129,7 +129,9 @@ class Stage:
         tree, rel = key.split("/", 1)
         return (self.root if tree == FILES else self.pages_root) / rel
 
-    def _put(self, key: str, target: Path, signature: str, write: Callable[[], object]) -> None:
+    def _put(self, key: str, target: Path, signature: str, *, data: bytes | None = None,
+             source: Path | None = None) -> None:
+        """Stage `data` (or a copy of `source`) at `target`, unless the last build staged the same."""
         self.signatures[key] = signature
         if self.previous.get(key) == signature:
             return
@@ -141,7 +143,10 @@ class Stage:
             os.unlink(target)    # a new inode: the published site may share the old one
         except FileNotFoundError:
             pass
-        write()
+        if source is not None:
+            shutil.copyfile(source, target)
+        else:
+            target.write_bytes(data)
         self.written.add(key)
 
 
