@@ -1,6 +1,7 @@
 """Research items, lesson kits and pages: schemas and conversion from raw front matter."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -124,7 +125,7 @@ PAGE_SCHEMA: F.Schema = (
 )
 
 
-def _attachments(raw: RawDocument, entries, vocab, report: Report, settings: Settings):
+def _attachments(raw: RawDocument, entries, vocab, report: Report, settings: Settings, real_folder: Path | None):
     out = []
     for i, entry in enumerate(entries or []):
         if not isinstance(entry, dict):
@@ -133,7 +134,7 @@ def _attachments(raw: RawDocument, entries, vocab, report: Report, settings: Set
             continue
         item = load_attachment(raw.path.parent, entry, report=report, path=raw.path, line_of=raw.line,
                                max_bytes=settings.max_attachment_mb * 1_048_576, prefix=f"attachments[{i}]",
-                               kinds=lambda: vocab.attachment_kinds)
+                               kinds=lambda: vocab.attachment_kinds, real_folder=real_folder)
         if item is not None:
             if any(a.file == item.file for a in out):
                 report.error(raw.path, f"załącznik „{item.file}” powtarza się.", line=raw.line(f"attachments[{i}]"),
@@ -151,13 +152,16 @@ def _check_dates(raw: RawDocument, data: dict, report: Report) -> bool:
     return True
 
 
-def build_research(raw: RawDocument, slug: str, vocab, authors, periodicals, settings, report) -> ResearchItem | None:
-    schema = research_schema(vocab, authors, periodicals)
+def build_research(raw: RawDocument, slug: str, vocab, authors, periodicals, settings, report, *,
+                   schema: F.Schema | None = None, real_folder: Path | None = None) -> ResearchItem | None:
+    """`schema` (research_schema of the same registries) and `real_folder` (the resolved folder of
+    the file) save work when the caller already has them."""
+    schema = schema or research_schema(vocab, authors, periodicals)
     item_type = raw.meta.get("type")
     required = {name: True for name in TYPE_REQUIRES.get(item_type, ())} if isinstance(item_type, str) else {}
     data = F.validate(raw.meta, schema, report=report, path=raw.path, line_of=raw.line, required_when=required)
     attachments = _attachments(raw, raw.meta.get("attachments") if isinstance(raw.meta.get("attachments"), list) else [],
-                               vocab, report, settings)
+                               vocab, report, settings, real_folder)
     if data is None or not _check_dates(raw, data, report):
         return None
     if data["periodical"] and data["type"] != "periodical-article":
@@ -177,10 +181,12 @@ def build_research(raw: RawDocument, slug: str, vocab, authors, periodicals, set
     return ResearchItem(slug=slug, source=raw.path, body=raw.body, body_line=raw.body_line, **data)
 
 
-def build_lesson(raw: RawDocument, slug: str, vocab, authors, settings, report) -> Lesson | None:
-    data = F.validate(raw.meta, lesson_schema(vocab, authors), report=report, path=raw.path, line_of=raw.line)
+def build_lesson(raw: RawDocument, slug: str, vocab, authors, settings, report, *,
+                 schema: F.Schema | None = None, real_folder: Path | None = None) -> Lesson | None:
+    schema = schema or lesson_schema(vocab, authors)
+    data = F.validate(raw.meta, schema, report=report, path=raw.path, line_of=raw.line)
     attachments = _attachments(raw, raw.meta.get("attachments") if isinstance(raw.meta.get("attachments"), list) else [],
-                               vocab, report, settings)
+                               vocab, report, settings, real_folder)
     if data is None or not _check_dates(raw, data, report):
         return None
     if len(attachments) < 2:
@@ -199,11 +205,35 @@ def build_page(raw: RawDocument, slug: str, report) -> Page | None:
     return Page(id=f"strona-{slug}", slug=slug, source=raw.path, body=raw.body, body_line=raw.body_line, **data)
 
 
-def unlisted_files(folder: Path, attachments, ignore=("index.md",)) -> list[Path]:
-    """Files beside index.md that no attachment names: reported, never silently dropped."""
-    listed = {a.source for a in attachments}
+def unlisted_files(folder: Path, attachments, ignore=("index.md",), real_folder: Path | None = None) -> list[Path]:
+    """Files beside index.md that no attachment names: reported, never silently dropped.
+    Like rglob("*"): every file below the folder, not descending into linked folders."""
+    listed = {str(a.source) for a in attachments}
+    base, real = str(folder), str(real_folder or folder.resolve())
     out = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name not in ignore and not path.name.startswith(".") and path.resolve() not in listed:
-            out.append(path)
+    for parts, link in sorted(_files_below(base, ())):
+        if parts[-1] in ignore or parts[-1].startswith("."):
+            continue
+        path = os.path.join(base, *parts)
+        if (os.path.realpath(path) if link else os.path.join(real, *parts)) not in listed:
+            out.append(Path(path))
     return out
+
+
+def _files_below(folder: str, parts: tuple[str, ...]):
+    """(path parts below the top folder, is it a link) of every file, as rglob finds them."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            link = entry.is_symlink()
+            if entry.is_dir():
+                if not link:
+                    yield from _files_below(entry.path, (*parts, entry.name))
+            elif entry.is_file():
+                yield (*parts, entry.name), link
+        except OSError:
+            continue

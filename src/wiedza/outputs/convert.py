@@ -19,13 +19,17 @@ import logging
 import os
 import posixpath
 import re
+import shutil
 import subprocess
 import tempfile
 import zlib
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
+
+from ..content.memo import read_json, write_json
 
 PRINT_DIR = Path(__file__).resolve().parent.parent / "theme" / "print"
 PRINT_CSS = PRINT_DIR / "print.css"
@@ -52,12 +56,13 @@ class Job:
     epoch: int               # seconds since 1970 for every date the tool writes
     metadata: str = "{}"     # pandoc metadata as JSON (YAML subset); ignored for PDF
     label: str = ""          # which file, for messages
+    tools: str = ""          # tool_fingerprint(), when the caller already has it
 
     @functools.cached_property
     def key(self) -> str:
         """Cache key: everything that decides the output bytes, including the tools' versions."""
         digest = hashlib.sha256()
-        for part in (tool_fingerprint(), self.fmt, self.html, self.metadata, str(self.epoch),
+        for part in (self.tools or tool_fingerprint(), self.fmt, self.html, self.metadata, str(self.epoch),
                      json.dumps(resource_hashes(self.html, Path(self.resource_dir)), sort_keys=True)):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
@@ -82,8 +87,8 @@ def pandoc_version() -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def font_files() -> tuple[tuple[str, int], ...]:
-    """The font files the print CSS resolves to (name, size): a changed font changes the PDF."""
+def font_paths() -> tuple[Path, ...]:
+    """The font files the print CSS resolves to, as fontconfig finds them."""
     found = set()
     for family in FONT_FAMILIES:
         for style in ("", ":bold", ":italic", ":bold:italic"):
@@ -94,8 +99,13 @@ def font_files() -> tuple[tuple[str, int], ...]:
                 continue
             path = Path(out.stdout.strip())
             if out.returncode == 0 and path.is_file():
-                found.add((path.name, path.stat().st_size))
+                found.add(path)
     return tuple(sorted(found))
+
+
+def font_files() -> tuple[tuple[str, int], ...]:
+    """(name, size) of every font file: a changed font changes the PDF."""
+    return tuple(sorted((path.name, path.stat().st_size) for path in font_paths()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -117,6 +127,54 @@ def tool_fingerprint() -> str:
         "pandoc": pandoc_version(), "zlib": zlib.ZLIB_RUNTIME_VERSION, "fonts": font_files(),
         "code": own.hexdigest(),
     }, sort_keys=True)
+
+
+# Importing WeasyPrint and asking fontconfig cost about 0.8 s, more than a whole rebuild after a
+# small edit. So the fingerprint is kept in the build cache beside a probe: the identity (size,
+# mtime, inode) of every file it was derived from. While the probe is unchanged, the kept
+# fingerprint stands. Fonts: the matched files and their folders (a font added beside them
+# changes the folder); a font installed elsewhere that fontconfig would now prefer is not seen.
+TOOLS_FILE = "tools-v1.json"
+
+
+def cached_tool_fingerprint(cache_dir: Path | None) -> str:
+    """tool_fingerprint(), read from `cache_dir` while the files it depends on are unchanged."""
+    path = Path(cache_dir) / TOOLS_FILE if cache_dir else None
+    kept = read_json(path)
+    if isinstance(kept, dict) and isinstance(kept.get("files"), list) and isinstance(kept.get("fingerprint"), str):
+        if kept.get("probe") == _probe([str(f) for f in kept["files"]]):
+            return kept["fingerprint"]
+    fingerprint = tool_fingerprint()
+    files = _fingerprint_files()
+    if path and files is not None:
+        write_json(path, {"files": files, "probe": _probe(files), "fingerprint": fingerprint})
+    return fingerprint
+
+
+def _fingerprint_files() -> list[str] | None:
+    """Files tool_fingerprint() was derived from; None where the pango library cannot be found."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:   # Linux only
+            pango = sorted({line.split()[-1] for line in maps if "libpango-1.0" in line})
+    except OSError:
+        return None
+    if not pango:
+        return None
+    packages = [find_spec(name).origin for name in ("weasyprint", "pydyf")]
+    fonts = [str(p) for p in font_paths()]
+    folders = sorted({str(Path(f).parent) for f in fonts})
+    return sorted({*pango, *packages, pandoc_path(), *fonts, *folders, str(Path(__file__)), str(PRINT_CSS)})
+
+
+def _probe(files: list[str]) -> list:
+    out: list = [["pandoc on PATH", shutil.which("pandoc")]]   # pypandoc may prefer one installed later
+    for name in files:
+        try:
+            st = os.stat(name)
+            out.append([name, st.st_size, st.st_mtime_ns, st.st_ino])
+        except OSError:
+            out.append([name, None])
+    return out
 
 
 # -- HTML preparation ---------------------------------------------------------------------------
