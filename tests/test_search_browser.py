@@ -273,11 +273,14 @@ def test_stale_cached_manifest_is_reloaded(built, page):
 
     site = built / "site"
     current = (site / "szukaj" / "manifest.js").read_text(encoding="utf-8")
-    version = re.search(r'"version":"([0-9a-f]+)"', current).group(1)
-    old = current.replace(version, "000000000000")
+    hashes = re.search(r'"hashes":"([A-Za-z0-9_-]+)"', current).group(1)
+    old = current.replace(hashes, "A" * len(hashes))     # every part's hash from another build
+
+    requested = []
 
     class OldManifestFirst(QuietHandler):
         def do_GET(self):
+            requested.append(self.path)
             if self.path == "/szukaj/manifest.js":        # what a stale cache would give
                 data = old.encode("utf-8")
                 self.send_response(200)
@@ -294,6 +297,10 @@ def test_stale_cached_manifest_is_reloaded(built, page):
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
         found = page.evaluate("() => window.wiedza.search('kasy').then(r => r.map(x => x.path))")
         assert found and found[0] == MONOGRAPH
+        manifests = [p for p in requested if p.startswith("/szukaj/manifest.js")]
+        assert manifests[0] == "/szukaj/manifest.js" and manifests[1].startswith("/szukaj/manifest.js?r=")
+        # parts are asked for with their own hash, so unchanged ones stay cached across builds
+        assert any(re.fullmatch(r"/szukaj/t/\w+\.js\?v=[A-Za-z0-9_-]{6}", p) for p in requested)
     finally:
         server.shutdown()
         server.server_close()

@@ -112,7 +112,7 @@ def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: s
     engine_ = get_engine(engine)
     job = _engine_job(index)
     key = incremental.engine_key(job, engine_.fingerprint())
-    with build_lock(site_dir), parallel_build(index, search_dir, summary.timings):
+    with build_lock(site_dir), parallel_build(index, search_dir, summary.timings, cache_dir=cache_dir):
         remove_leftovers(site_dir)
         with incremental.staging(cache_dir, key, clean=clean) as (workspace, stage, dirty):
             ctx = BuildContext(index=index, stage=stage, cache_dir=cache_dir)

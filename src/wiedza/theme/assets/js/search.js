@@ -20,11 +20,14 @@
  *     loaded (missing, corrupt or too slow); the UI then says so.
  *   window.wiedza.parseQuery(query) -> the clauses the query is split into (for tests).
  *
- * Ranking is the one of `wiedza search` (src/wiedza/search_index.py, whose docstring has the
+ * Ranking is the one of `wiedza search` (src/wiedza/search/, whose package docstring has the
  * formula): the same analyser (analysis.js = wiedza.analysis), the same precomputed BM25F weights,
  * the same query rules. The index (szukaj/, written by outputs/search_static.py) is loaded in
  * small <script> parts on demand: a manifest, the parts holding the query's terms, and for each
- * result shown one chunk of its text.
+ * result shown one chunk of its text. The manifest lists a short hash of each part (and of the
+ * filters file); a part is asked for with its hash in the URL, so unchanged parts stay cached
+ * across builds, and one whose own hash differs came from another build: the manifest is then an
+ * old cached copy and is loaded anew.
  *
  * UI: the header box is an ARIA 1.2 combobox with a listbox of results as you type (arrows move,
  * Enter opens, Escape closes); Enter without a chosen result and the last option open the full
@@ -75,9 +78,9 @@
   var loading = {};     // id -> Promise
 
   registry.manifest = function (m) { arrived.manifest = m; };
-  registry.part = function (key, version, terms) { arrived['t:' + key] = {v: version, data: terms}; };
-  registry.doc = function (num, k, version, data) { arrived['d:' + num + '-' + k] = {v: version, data: data}; };
-  registry.facets = function (version, rows) { arrived.facets = {v: version, data: rows}; };
+  registry.part = function (key, hash, terms) { arrived['t:' + key] = {v: hash, data: terms}; };
+  registry.doc = function (num, k, data) { arrived['d:' + num + '-' + k] = {data: data}; };
+  registry.facets = function (hash, rows) { arrived.facets = {v: hash, data: rows}; };
 
   function loadScript(id, src) {
     if (loading[id]) return loading[id];
@@ -116,8 +119,8 @@
     return Promise.all(jobs).then(function () {
       analysis = window.wiedzaAnalysis;
       manifest = arrived.manifest;
-      if (!analysis || !manifest || !manifest.parts) throw IndexError();
-      if (!manifest.keySet) manifest.keySet = new Set(manifest.parts);
+      if (!analysis || !manifest || !manifest.parts || typeof manifest.hashes !== 'string') throw IndexError();
+      if (!manifest.keySet) indexParts(manifest);
       return manifest;
     });
   }
@@ -138,12 +141,20 @@
     return plainLoads[src];
   }
 
-  function versioned(path) { return BASE + 'szukaj/' + path + '?v=' + encodeURIComponent(manifest.version); }
+  // manifest.hashes: the parts' hashes, one after another, all of the same length
+  function indexParts(m) {
+    var size = m.parts.length ? m.hashes.length / m.parts.length : 0;
+    m.keySet = new Set(m.parts);
+    m.hashOf = {};
+    m.parts.forEach(function (key, i) { m.hashOf[key] = m.hashes.substr(i * size, size); });
+  }
 
-  function checkVersion(payload) {
-    if (!payload || payload.v !== manifest.version) {
+  function indexUrl(path, version) { return BASE + 'szukaj/' + path + '?v=' + encodeURIComponent(version); }
+
+  function checkHash(payload, expected) {
+    if (!payload || payload.v !== expected) {
       var e = IndexError();
-      e.stale = !!payload;     // a part of another build: the manifest may be an old cached copy
+      e.stale = !!payload;     // a file of another build: the manifest may be an old cached copy
       throw e;
     }
     return payload.data;
@@ -172,18 +183,25 @@
   var partData = {};   // key -> {term: postings string}
   function loadPart(key) {
     if (partData[key]) return Promise.resolve(partData[key]);
-    return loadScript('t:' + key, versioned('t/' + partFile(key) + '.js')).then(function (payload) {
-      partData[key] = checkVersion(payload);
+    var hash = manifest.hashOf[key];
+    return loadScript('t:' + key, indexUrl('t/' + partFile(key) + '.js', hash)).then(function (payload) {
+      partData[key] = checkHash(payload, hash);
       return partData[key];
     });
   }
 
+  // A doc file changes only with its document; its URL changes when documents are renumbered.
   function loadDoc(num, k) {
-    return loadScript('d:' + num + '-' + k, versioned('d/' + num + '-' + k + '.js')).then(checkVersion);
+    return loadScript('d:' + num + '-' + k, indexUrl('d/' + num + '-' + k + '.js', manifest.docs)).then(function (payload) {
+      if (!payload || !payload.data) throw IndexError();
+      return payload.data;
+    });
   }
 
   function loadFacets() {
-    return loadScript('facets', versioned('facets.js')).then(checkVersion);
+    return loadScript('facets', indexUrl('facets.js', manifest.facetsHash)).then(function (payload) {
+      return checkHash(payload, manifest.facetsHash);
+    });
   }
 
   function cps(s) { return Array.from(s); }
@@ -648,7 +666,7 @@
     if (!ids.length) ids = [0];
     return Promise.all(ids.map(function (k) { return loadDoc(e.doc, k); })).then(function (chunks) {
       var meta = chunks[0];
-      // the same pieces as search_index.segments: title, each topics line, each paragraph
+      // the same pieces as whoosh_index.phrase_texts: title, each topics line, each paragraph
       var texts = [meta.t].concat(String(meta.m || '').split('\n'));
       if (e.together[ci]) chunks.forEach(function (ch) { texts = texts.concat(ch.c); });
       var ok = texts.some(function (t) { return hasPhrase(t, clause.terms); });
