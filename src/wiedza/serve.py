@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import BuildError, ContentInvalid
 from .pipeline import build_site
 
-DEBOUNCE_SECONDS = 0.3
+DEBOUNCE_SECONDS = 0.15   # an editor saving several files does so within milliseconds
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
