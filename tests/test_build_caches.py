@@ -1,5 +1,5 @@
-"""The memos that make a rebuild after a small edit fast (kits, citations, worksheet pages, front
-matter, rendered bodies): an unchanged input is served from the cache without the work, a changed
+"""The memos that make a rebuild after a small edit fast (kits, citations, worksheet pages, feeds,
+front matter, rendered bodies): an unchanged input is served from the cache without the work, a changed
 input is never served stale, and a damaged cache file is ignored. "Same output" always means the
 same bytes and the same page additions as a run that did not use the memo."""
 from __future__ import annotations
@@ -15,14 +15,14 @@ from scholarly import content_copy
 from wiedza.content import frontmatter, render
 from wiedza.content.loader import load_site
 from wiedza.errors import ContentInvalid
-from wiedza.outputs import attachments, citations, convert, kit_cache, kits
+from wiedza.outputs import attachments, citations, convert, feeds, feeds_cache, kit_cache, kits
 from wiedza.outputs.context import BuildContext
 from wiedza.stage import Stage
 
 KIT = "lessons/zestaw-testowy"
 
 
-def run(content: Path, cache: Path, out: Path, writers=(attachments, kits, citations)):
+def run(content: Path, cache: Path, out: Path, writers=(attachments, kits, citations, feeds)):
     """Load and run the writers into a fresh stage (no engine): everything they produced."""
     index = load_site(content, cache_dir=cache)
     ctx = BuildContext(index=index, stage=Stage(out), cache_dir=cache)
@@ -38,6 +38,7 @@ def no_memo(monkeypatch):
     monkeypatch.setattr(kit_cache.KitStore, "kit", lambda self, fingerprint: None)
     monkeypatch.setattr(citations, "_valid_entry", lambda entry: False)
     monkeypatch.setattr(attachments.memo.JsonMemo, "get", lambda self, key, valid=None: None)
+    monkeypatch.setattr(feeds_cache, "valid", lambda value: False)
 
 
 def refuse(*_args, **_kwargs):
@@ -80,7 +81,7 @@ def test_an_unchanged_site_is_served_from_the_memos(copy, tmp_path, monkeypatch)
     content, cache, first = copy
     for module, name in ((kits, "plan_html"), (kits, "sheet_html"), (kits, "_run"), (kit_cache.KitStore, "get"),
                          (citations, "csl_item"), (citations, "format_citation"), (attachments, "render_markdown"),
-                         (render, "_render")):
+                         (render, "_render"), (feeds, "render")):
         monkeypatch.setattr(module, name, refuse)
     refuse_front_matter(monkeypatch)
     again, stats = run(content, cache, tmp_path / "again")
@@ -128,8 +129,13 @@ def _kit_attachment(content: Path) -> None:
     (content / KIT / "notatki.txt").write_text("Nowe notatki dla prowadzącego.\n", encoding="utf-8")
 
 
+def _article(content: Path) -> None:
+    edit(content / "articles/artykul-w-kwartalniku.md", "Spółdzielnie uczniowskie uczą współpracy.",
+         "Spółdzielnie uczą demokracji.")
+
+
 CHANGES = {"author": _author, "setting": _setting, "topic name": _topic, "worksheet": _worksheet,
-           "kit attachment": _kit_attachment}
+           "kit attachment": _kit_attachment, "article body": _article}
 
 
 @pytest.mark.parametrize("change", CHANGES)
@@ -338,7 +344,8 @@ def test_an_unwritable_cache_still_gives_the_same_kits(copy, tmp_path, monkeypat
     again, stats = run(content, cache, tmp_path / "again", writers=(attachments, kits))
     assert stats["wiedza.outputs.kits"].zips_built == 1
     assert again["files"] == {k: v for k, v in first["files"].items() if k in again["files"]}
-    assert again["heads"] == first["heads"]
+    # the first run's heads also hold the feed links, added after the kits' own
+    assert again["heads"] and all(first["heads"][k][:len(v)] == v for k, v in again["heads"].items())
 
 
 def test_formatted_citations_of_unchanged_items_are_kept(copy, tmp_path):

@@ -26,6 +26,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from .. import urls
+from . import feeds_cache
 from ..content.models import Lesson
 from ..content.render import ALLOWED_ATTRIBUTES
 from .context import BuildContext, FeedLink
@@ -301,10 +302,18 @@ def write(ctx: BuildContext) -> None:
     specs = feed_specs(ctx.index)
     entries: dict = {}
     empty_date = ctx.index.newest_date or EPOCH
+    keys, kept = feeds_cache.FeedKeys(ctx), feeds_cache.open_memo(ctx)
     for spec in specs:
-        for kind, data in render(ctx, spec, entries, empty_date).items():
+        key = keys.feed(spec, empty_date)
+        texts = kept.get(key, feeds_cache.valid)
+        if texts is None:
+            texts = {kind: data.decode("utf-8") for kind, data in render(ctx, spec, entries, empty_date).items()}
+            kept.put(key, texts)
+        for kind in urls.FEED_KINDS:
+            data = texts[kind].encode("utf-8")
             ctx.stage.write_bytes(spec.path(kind), data, OWNER)
             ctx.feeds.append(FeedLink(spec.path(kind), f"{spec.title} ({LABEL[kind]})", kind,
                                       f"{spec.group}:{spec.name}", spec.subtitle))
+    kept.save()
     from . import feeds_page   # it imports this module
     feeds_page.write(ctx, specs, OWNER)
