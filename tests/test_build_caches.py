@@ -15,14 +15,14 @@ from scholarly import content_copy
 from wiedza.content import frontmatter, render
 from wiedza.content.loader import load_site
 from wiedza.errors import ContentInvalid
-from wiedza.outputs import attachments, citations, convert, feeds, feeds_cache, kit_cache, kits
+from wiedza.outputs import attachments, citations, convert, feeds, kit_cache, kits
 from wiedza.outputs.context import BuildContext
 from wiedza.stage import Stage
 
 KIT = "lessons/zestaw-testowy"
 
 
-def run(content: Path, cache: Path, out: Path, writers=(attachments, kits, citations, feeds)):
+def run(content: Path, cache: Path, out: Path, writers=(attachments, kits, citations)):
     """Load and run the writers into a fresh stage (no engine): everything they produced."""
     index = load_site(content, cache_dir=cache)
     ctx = BuildContext(index=index, stage=Stage(out), cache_dir=cache)
@@ -38,7 +38,6 @@ def no_memo(monkeypatch):
     monkeypatch.setattr(kit_cache.KitStore, "kit", lambda self, fingerprint: None)
     monkeypatch.setattr(citations, "_valid_entry", lambda entry: False)
     monkeypatch.setattr(attachments.memo.JsonMemo, "get", lambda self, key, valid=None: None)
-    monkeypatch.setattr(feeds_cache, "valid", lambda value: False)
 
 
 def refuse(*_args, **_kwargs):
@@ -81,7 +80,7 @@ def test_an_unchanged_site_is_served_from_the_memos(copy, tmp_path, monkeypatch)
     content, cache, first = copy
     for module, name in ((kits, "plan_html"), (kits, "sheet_html"), (kits, "_run"), (kit_cache.KitStore, "get"),
                          (citations, "csl_item"), (citations, "format_citation"), (attachments, "render_markdown"),
-                         (render, "_render"), (feeds, "render")):
+                         (render, "_render")):
         monkeypatch.setattr(module, name, refuse)
     refuse_front_matter(monkeypatch)
     again, stats = run(content, cache, tmp_path / "again")
@@ -135,7 +134,7 @@ def _article(content: Path) -> None:
 
 
 CHANGES = {"author": _author, "setting": _setting, "topic name": _topic, "worksheet": _worksheet,
-           "kit attachment": _kit_attachment, "article body": _article}
+           "kit attachment": _kit_attachment}
 
 
 @pytest.mark.parametrize("change", CHANGES)
@@ -344,8 +343,7 @@ def test_an_unwritable_cache_still_gives_the_same_kits(copy, tmp_path, monkeypat
     again, stats = run(content, cache, tmp_path / "again", writers=(attachments, kits))
     assert stats["wiedza.outputs.kits"].zips_built == 1
     assert again["files"] == {k: v for k, v in first["files"].items() if k in again["files"]}
-    # the first run's heads also hold the feed links, added after the kits' own
-    assert again["heads"] and all(first["heads"][k][:len(v)] == v for k, v in again["heads"].items())
+    assert again["heads"] == first["heads"]
 
 
 def test_formatted_citations_of_unchanged_items_are_kept(copy, tmp_path):
@@ -357,3 +355,21 @@ def test_formatted_citations_of_unchanged_items_are_kept(copy, tmp_path):
     run(content, cache, tmp_path / "again", writers=(attachments, citations))
     after = json.loads(kept.read_text(encoding="utf-8"))
     assert len(after) == len(before) and len(set(after) - set(before)) == 2   # two styles of one new record
+
+
+def test_unchanged_feeds_are_not_rendered_again(copy, tmp_path, monkeypatch):
+    """A feed whose key is the one the last build staged keeps its file; an edited item's feeds
+    are rendered again (and give what a clean build gives: tests/test_incremental.py)."""
+    from wiedza.pipeline import build_site
+
+    content, cache, _ = copy
+    build_site(content, tmp_path / "site", cache_dir=cache)
+    rendered = []
+    real = feeds.render
+    monkeypatch.setattr(feeds, "render", lambda ctx, spec, *a: rendered.append(spec.name) or real(ctx, spec, *a))
+    build_site(content, tmp_path / "site", cache_dir=cache)
+    assert rendered == []
+    _article(content)
+    build_site(content, tmp_path / "site", cache_dir=cache)
+    assert {"wszystko", "czasopismo-kwartalnik-testowy", "temat-spoldzielnie-uczniowskie"} <= set(rendered)
+    assert "temat-reintegracja" not in rendered and len(rendered) < 20, rendered

@@ -72,3 +72,16 @@ def test_the_bin_deletes_in_the_background(tmp_path):
     assert not any(tmp_path.glob("f*"))
     doomed.close()
     assert wait_until_empty(tmp_path / "trash")
+
+
+def test_write_keyed_skips_the_work_when_the_key_is_unchanged(tmp_path):
+    from wiedza.stage import Stage
+
+    first = Stage(tmp_path / "f", tmp_path / "p")
+    first.write_keyed("kanaly/a.xml", "k1", lambda: b"one", "test")
+    again = Stage(tmp_path / "f", tmp_path / "p", previous=first.signatures)
+    again.write_keyed("kanaly/a.xml", "k1", lambda: (_ for _ in ()).throw(AssertionError("made again")), "test")
+    assert (tmp_path / "f/kanaly/a.xml").read_bytes() == b"one" and not again.written
+    changed = Stage(tmp_path / "f", tmp_path / "p", previous=again.signatures)
+    changed.write_keyed("kanaly/a.xml", "k2", lambda: b"two", "test")
+    assert (tmp_path / "f/kanaly/a.xml").read_bytes() == b"two" and changed.written == {"f/kanaly/a.xml"}

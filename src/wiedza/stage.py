@@ -90,6 +90,17 @@ class Stage:
         self._put(signature_key(FILES, rel), target, _digest(data), data=data)
         return target
 
+    def write_keyed(self, rel: str, key: str, make: Callable[[], bytes], owner: str) -> Path:
+        """Stage the bytes `make()` returns, where `key` is a digest of everything they are made
+        from: when the last build staged the same key here, `make` is not even called."""
+        target = self.claim(rel, owner)
+        signature = f"key:{key}"
+        if self.previous.get(signature_key(FILES, rel)) == signature:
+            self.signatures[signature_key(FILES, rel)] = signature
+        else:
+            self._put(signature_key(FILES, rel), target, signature, data=make())
+        return target
+
     def write_text(self, rel: str, text: str, owner: str) -> Path:
         return self.write_bytes(rel, text.encode("utf-8"), owner)
 

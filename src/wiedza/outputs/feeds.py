@@ -11,6 +11,7 @@ goes through the same links, so entry links are written by the small extension `
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -302,18 +303,19 @@ def write(ctx: BuildContext) -> None:
     specs = feed_specs(ctx.index)
     entries: dict = {}
     empty_date = ctx.index.newest_date or EPOCH
-    keys, kept = feeds_cache.FeedKeys(ctx), feeds_cache.open_memo(ctx)
+    keys = feeds_cache.FeedKeys(ctx)
     for spec in specs:
         key = keys.feed(spec, empty_date)
-        texts = kept.get(key, feeds_cache.valid)
-        if texts is None:
-            texts = {kind: data.decode("utf-8") for kind, data in render(ctx, spec, entries, empty_date).items()}
-            kept.put(key, texts)
+        rendered: dict[str, bytes] = {}
+
+        def make(kind: str, spec=spec, rendered=rendered) -> bytes:
+            if not rendered:   # both files at once: they share the entries
+                rendered.update(render(ctx, spec, entries, empty_date))
+            return rendered[kind]
+
         for kind in urls.FEED_KINDS:
-            data = texts[kind].encode("utf-8")
-            ctx.stage.write_bytes(spec.path(kind), data, OWNER)
+            ctx.stage.write_keyed(spec.path(kind), f"{key}:{kind}", functools.partial(make, kind), OWNER)
             ctx.feeds.append(FeedLink(spec.path(kind), f"{spec.title} ({LABEL[kind]})", kind,
                                       f"{spec.group}:{spec.name}", spec.subtitle))
-    kept.save()
     from . import feeds_page   # it imports this module
     feeds_page.write(ctx, specs, OWNER)

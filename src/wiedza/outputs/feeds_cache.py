@@ -1,4 +1,5 @@
-"""Feeds kept between builds: a feed whose inputs did not change is not rendered again.
+"""Keys of feeds: a feed whose key did not change since the last build is not rendered again
+(the stage keeps its file, see Stage.write_keyed).
 
 A feed's key is a digest of its own fields (name, titles, page, size of its scope), the date an
 empty feed carries, the site settings and vocabularies, the feed code and feedgen's version, and,
@@ -9,12 +10,10 @@ from __future__ import annotations
 
 from dataclasses import fields
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 from ..content import memo
 from .context import BuildContext
 
-FILE = "feeds-v1.json"
 CODE = ("wiedza.outputs.feeds", "wiedza.outputs.feeds_cache", "wiedza.urls")
 
 
@@ -46,11 +45,3 @@ class FeedKeys:
     def feed(self, spec, empty_date) -> str:
         own = repr([getattr(spec, f.name) for f in fields(spec) if f.name != "docs"])
         return memo.digest(self.site, own, empty_date.isoformat(), *(self.entry(d) for d in spec.docs))
-
-
-def open_memo(ctx: BuildContext) -> memo.JsonMemo:
-    return memo.JsonMemo(Path(ctx.cache_dir) / FILE if ctx.cache_dir else None)
-
-
-def valid(value) -> bool:
-    return isinstance(value, dict) and all(isinstance(value.get(k), str) for k in ("atom", "rss"))
