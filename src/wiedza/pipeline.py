@@ -2,8 +2,10 @@
 swap the result into place. Short enough to read in one screen."""
 from __future__ import annotations
 
+import gc
 import resource
 import time
+from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -101,13 +103,35 @@ def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: s
                search_dir: Path | None = None, clean: bool = False) -> BuildSummary:
     """Build the site from `content` into `site_dir`. On any error `site_dir` is left untouched.
     The engine re-renders only changed pages unless `clean`; the bytes are the same either way."""
+    with _long_lived_heap():
+        return _build(content, site_dir.resolve(), strict=strict, engine=engine,
+                      cache_dir=cache_dir or site_dir.resolve().parent / ".cache", progress=progress,
+                      search_dir=search_dir, clean=clean)
+
+
+@contextmanager
+def _long_lived_heap():
+    """A build makes hundreds of thousands of objects that live until its end. Python's cyclic GC
+    would scan them again and again (full collections grow with the heap, so stages scaled worse
+    than linearly) and touch their pages in forked workers (copy-on-write): collect less often,
+    and freeze the loaded index (see _build). Restored afterwards (`wiedza serve` goes on)."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
+def _build(content: Path, site_dir: Path, *, strict: bool, engine: str, cache_dir: Path, progress,
+           search_dir: Path | None, clean: bool) -> BuildSummary:
     summary = BuildSummary()
-    site_dir = site_dir.resolve()
-    cache_dir = cache_dir or site_dir.parent / ".cache"
     index = _timed(summary, "wczytanie i sprawdzenie treści", progress,
                    lambda: load_site(content, strict=strict, cache_dir=cache_dir))
     summary.items = len(index.items)
     summary.warnings = list(index.warnings)
+    gc.freeze()   # the index lives until the end: out of the GC's way (see _long_lived_heap)
     # The Whoosh index (search_dir) is built on the second core meanwhile and swapped in after the site.
     engine_ = get_engine(engine)
     job = _engine_job(index)
