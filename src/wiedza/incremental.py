@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from . import tree
 from .atomic import build_lock
 from .engine import EngineJob
 from .errors import BuildError
@@ -126,16 +127,9 @@ def _unlink_output(site: Path, rel: str) -> None:
 def _inodes(root: Path) -> dict[str, tuple[int, int, int]]:
     """Relative path -> (inode, mtime, size) of every file under root."""
     out: dict[str, tuple[int, int, int]] = {}
-    stack = [(str(root), "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, prefix + entry.name + "/"))
-                elif entry.is_file(follow_symlinks=False):
-                    st = entry.stat(follow_symlinks=False)
-                    out[prefix + entry.name] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    for rel, entry in tree.files(root):
+        st = entry.stat(follow_symlinks=False)
+        out[rel] = (st.st_ino, st.st_mtime_ns, st.st_size)
     return out
 
 

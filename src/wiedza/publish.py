@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from . import tree
 from .atomic import replace_dir
 from .errors import BuildError
 from .trash import Bin, discard
@@ -38,19 +39,7 @@ def publish(sources: list[Path], site_dir: Path, trash: Path) -> int:
 def scan(root: Path) -> dict[str, tuple[str, int]]:
     """Relative path -> (absolute path, inode) of every file under root. The inode comes from the
     directory entry, without a stat: the same file seen through two hard links has one number."""
-    out: dict[str, tuple[str, int]] = {}
-    if not root.is_dir():
-        return out
-    stack = [(str(root), "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, prefix + entry.name + "/"))
-                else:
-                    out[prefix + entry.name] = (entry.path, entry.inode())
-    return out
+    return {rel: (entry.path, entry.inode()) for rel, entry in tree.files(root)}
 
 
 def sync_links(wanted: dict[str, tuple[str, int]], target: Path, trash: Path) -> None:
