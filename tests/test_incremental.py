@@ -110,3 +110,23 @@ def test_the_engine_cache_does_not_change_the_output(mini, tmp_path):
         engine.build(replace(job, out_dir=tmp_path / run, cache_dir=tmp_path / "engine-cache"))
         assert tree_hashes(tmp_path / run) == tree_hashes(tmp_path / "plain"), run
     assert any((tmp_path / "engine-cache").glob("theme-files-*.json"))
+
+
+@pytest.mark.parametrize("change", ["body", "title", "added item"])
+def test_pages_rendered_on_several_cores_are_the_same(mini, tmp_path, monkeypatch, change):
+    """engine.parts deals the pages to render over forked processes (normally from 200 pages on):
+    forced here for every build, clean and incremental, the bytes equal a one-process clean build."""
+    from wiedza.engine import parts
+
+    reference, before = tmp_path / "one-process", tmp_path / "before"
+    shutil.copytree(mini, before)
+    CHANGES[change](mini)
+    build_site(mini, reference / "site", cache_dir=reference / "cache", clean=True)
+    monkeypatch.setattr(parts, "MIN_PAGES", 1)
+    monkeypatch.setattr(parts, "cores", lambda: 3)
+    assert tree_hashes(clean_build(mini, tmp_path, "split")) == tree_hashes(reference / "site")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build_site(before, site, cache_dir=cache)
+    CHANGES[change](before)
+    assert build_site(before, site, cache_dir=cache).incremental
+    assert tree_hashes(site) == tree_hashes(reference / "site")

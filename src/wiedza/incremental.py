@@ -60,6 +60,10 @@ class Workspace:
         for folder in (self.docs, self.files, self.site):
             folder.mkdir(parents=True)
 
+    def reset_output(self) -> None:
+        discard(self.site, self.trash)
+        self.site.mkdir(parents=True)
+
     def manifest(self) -> dict[str, str]:
         try:
             data = json.loads(self.manifest_file.read_text(encoding="utf-8"))
@@ -79,16 +83,20 @@ class Workspace:
 @contextmanager
 def staging(cache_dir: Path, key: str, *, clean: bool):
     """A Stage writing into the workspace of `cache_dir`, locked for the whole build (builds of
-    different site dirs may share one cache). Yields (workspace, stage, dirty)."""
+    different site dirs may share one cache). Yields (workspace, stage, dirty): with `clean`, the
+    engine's previous output is dropped and every page rendered again; the staged files, checked
+    by their signatures, stay. A changed key drops the whole workspace."""
     workspace = Workspace(cache_dir)
     workspace.root.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(workspace.root):
-        dirty = not clean and workspace.usable(key)
-        if not dirty:
+        usable = workspace.usable(key)
+        if not usable:
             workspace.reset()
-        previous = workspace.manifest() if dirty else {}
+        elif clean:
+            workspace.reset_output()
+        previous = workspace.manifest() if usable else {}
         workspace.invalidate()
-        yield workspace, Stage(workspace.files, workspace.docs, previous=previous), dirty
+        yield workspace, Stage(workspace.files, workspace.docs, previous=previous), usable and not clean
 
 
 def render(engine, job: EngineJob, workspace: Workspace, stage: Stage, key: str, *, dirty: bool) -> None:

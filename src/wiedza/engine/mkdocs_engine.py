@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..errors import BuildError
-from . import EngineJob
+from . import EngineJob, parts
 
 PROJECT_CONFIG = "mkdocs.yml"
 
@@ -69,6 +69,14 @@ class MkDocsEngine:
         return digest.hexdigest()
 
     def build(self, job: EngineJob) -> None:
+        """Render the staged pages; many pages at once are dealt over the cores (engine.parts)."""
+        every, stale = parts.staged_pages(job, _output_of)
+        if parts.worth_splitting(len(stale)):
+            parts.render_in_parts(self._build_once, job, every, stale, _output_of)
+        else:
+            self._build_once(job)
+
+    def _build_once(self, job: EngineJob) -> None:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
         from mkdocs.exceptions import MkDocsException
@@ -99,6 +107,11 @@ class MkDocsEngine:
         messages = [m for m in collector.messages if "'dirty' build" not in m]
         if messages:
             raise BuildError("MkDocs zgłosił ostrzeżenia:\n" + "\n".join(messages))
+
+
+def _output_of(source: str) -> str:
+    """A staged page's output with use_directory_urls off: "a/index.md" -> "a/index.html"."""
+    return source[: -len(".md")] + ".html"
 
 
 def _keep_templates_in(theme, cache_dir: Path, fingerprint: str) -> None:
