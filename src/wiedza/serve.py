@@ -36,7 +36,9 @@ def rebuild(content: Path, site_dir: Path, strict: bool) -> bool:
 
 
 def _watch(content: Path, on_change) -> object:
-    from watchdog.events import FileSystemEventHandler
+    from watchdog.events import (DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent,
+                                 FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent,
+                                 FileSystemEventHandler)
     from watchdog.observers import Observer
 
     class Handler(FileSystemEventHandler):
@@ -49,7 +51,11 @@ def _watch(content: Path, on_change) -> object:
                 on_change()
 
     observer = Observer()
-    observer.schedule(Handler(), str(content), recursive=True)
+    # Only changes are asked of inotify: every build opens and reads all of content/, and with
+    # thousands of files those events overflowed the kernel's queue, losing the edit itself.
+    changes = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
+               DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
+    observer.schedule(Handler(), str(content), recursive=True, event_filter=changes)
     observer.start()
     return observer
 

@@ -31,6 +31,8 @@ print(json.dumps({"wall": wall, "timings": summary.timings, "cpu": summary.cpu, 
                   "files": summary.files, "incremental": summary.incremental}))
 """
 
+# A bare `mkdocs build` of the same pages: one process, no template cache (wiedza's adapter spreads
+# many pages over the cores, see wiedza.engine.parts, which a bare build does not).
 BARE = r"""
 import sys, time
 from pathlib import Path
@@ -39,8 +41,9 @@ from wiedza.engine.mkdocs_engine import MkDocsEngine
 from wiedza.pipeline import NAV
 docs, out = Path(sys.argv[1]), Path(sys.argv[2])
 start = time.perf_counter()
-MkDocsEngine().build(EngineJob(stage_dir=docs, out_dir=out, site_url="https://example.pl/", site_name="Wiedza",
-                               description="", copyright_html="", nav=NAV, build_epoch=0))
+MkDocsEngine().build_in_one_process(EngineJob(stage_dir=docs, out_dir=out, site_url="https://example.pl/",
+                                              site_name="Wiedza", description="", copyright_html="", nav=NAV,
+                                              build_epoch=0))
 print(time.perf_counter() - start)
 """
 

@@ -72,11 +72,12 @@ class MkDocsEngine:
         """Render the staged pages; many pages at once are dealt over the cores (engine.parts)."""
         every, stale = parts.staged_pages(job, _output_of)
         if parts.worth_splitting(len(stale)):
-            parts.render_in_parts(self._build_once, job, every, stale, _output_of)
+            parts.render_in_parts(self.build_in_one_process, job, every, stale, _output_of)
         else:
-            self._build_once(job)
+            self.build_in_one_process(job)
 
-    def _build_once(self, job: EngineJob) -> None:
+    def build_in_one_process(self, job: EngineJob) -> None:
+        """Plain MkDocs (also the benchmark's bare build, without job.cache_dir)."""
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
         from mkdocs.exceptions import MkDocsException
