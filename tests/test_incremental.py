@@ -114,7 +114,7 @@ def test_the_engine_cache_does_not_change_the_output(mini, tmp_path):
 
 @pytest.mark.parametrize("change", ["body", "title", "added item"])
 def test_pages_rendered_on_several_cores_are_the_same(mini, tmp_path, monkeypatch, change):
-    """engine.parts deals the pages to render over forked processes (normally from 200 pages on):
+    """engine.parts deals the pages to render over processes (normally from 200 pages on):
     forced here for every build, clean and incremental, the bytes equal a one-process clean build."""
     from wiedza.engine import parts
 

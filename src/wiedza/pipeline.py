@@ -93,6 +93,7 @@ def _timed(summary: BuildSummary, name: str, progress, fn, *args):
     progress(f"… {name}")
     start, cpu = time.perf_counter(), _cpu_seconds()
     result = fn(*args)
+    gc.freeze()   # what a stage made lives on: out of the GC's way (see _long_lived_heap)
     summary.timings[name] = summary.timings.get(name, 0.0) + time.perf_counter() - start
     summary.cpu[name] = summary.cpu.get(name, 0.0) + _cpu_seconds() - cpu
     return result
@@ -114,7 +115,7 @@ def _long_lived_heap():
     """A build makes hundreds of thousands of objects that live until its end. Python's cyclic GC
     would scan them again and again (full collections grow with the heap, so stages scaled worse
     than linearly) and touch their pages in forked workers (copy-on-write): collect less often,
-    and freeze the loaded index (see _build). Restored afterwards (`wiedza serve` goes on)."""
+    and freeze what each stage made (see _timed). Restored afterwards (`wiedza serve` goes on)."""
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
     try:
@@ -131,7 +132,6 @@ def _build(content: Path, site_dir: Path, *, strict: bool, engine: str, cache_di
                    lambda: load_site(content, strict=strict, cache_dir=cache_dir))
     summary.items = len(index.items)
     summary.warnings = list(index.warnings)
-    gc.freeze()   # the index lives until the end: out of the GC's way (see _long_lived_heap)
     # The Whoosh index (search_dir) is built on the second core meanwhile and swapped in after the site.
     engine_ = get_engine(engine)
     job = _engine_job(index)

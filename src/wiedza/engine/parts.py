@@ -2,7 +2,7 @@
 newer than its source (MkDocs' does).
 
 The pages that need rendering are dealt into shares, one per core. Each share is rendered by a
-forked process into a folder of its own, where every page outside the share has a placeholder
+process of its own into a folder of its own, where every page outside the share has a placeholder
 output dated in the future, so the engine skips it. The rendered pages, and the engine's other
 outputs from the first share, are then moved into the real output folder. Pages depend only on
 their own source and on global inputs (see wiedza.incremental), so the bytes are the same as
@@ -22,7 +22,7 @@ from .. import tree
 from ..errors import BuildError
 from . import EngineJob
 
-MIN_PAGES = 200          # below this, forking costs more than it saves
+MIN_PAGES = 200          # below this, starting processes costs more than it saves
 FUTURE = 10 * 365 * 86400
 
 
@@ -55,7 +55,7 @@ def worth_splitting(count: int) -> bool:
 
 def render_in_parts(build_once: Callable[[EngineJob], None], job: EngineJob, every: list[str],
                     stale: list[str], output_of: Callable[[str], str]) -> None:
-    """Render the `stale` pages (staged sources) of `job` in one forked process per core; `every`
+    """Render the `stale` pages (staged sources) of `job` in one process per core; `every`
     lists all staged pages (those outside a share get placeholders)."""
     count = min(cores(), len(stale))
     shares = [stale[k::count] for k in range(count)]
@@ -117,7 +117,9 @@ def _child(build_once, job: EngineJob, conn) -> None:
 
 
 def _run_all(build_once, jobs: list[EngineJob]) -> None:
-    context = multiprocessing.get_context("fork")
+    # Spawned, not forked: a fork would carry the whole build's memory (the loaded site) into
+    # every share, and peak memory counts it once more per process.
+    context = multiprocessing.get_context("spawn")
     running = []
     for job in jobs:
         receiver, sender = context.Pipe(duplex=False)
