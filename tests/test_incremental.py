@@ -122,11 +122,15 @@ def test_pages_rendered_on_several_cores_are_the_same(mini, tmp_path, monkeypatc
     shutil.copytree(mini, before)
     CHANGES[change](mini)
     build_site(mini, reference / "site", cache_dir=reference / "cache", clean=True)
-    monkeypatch.setattr(parts, "MIN_PAGES", 1)
+    split = []
+    real = parts.render_in_parts
+    monkeypatch.setattr(parts, "worth_splitting", lambda count: count >= 1)   # whatever threads pytest runs
     monkeypatch.setattr(parts, "cores", lambda: 3)
+    monkeypatch.setattr(parts, "render_in_parts", lambda *a: split.append(len(a[3])) or real(*a))
     assert tree_hashes(clean_build(mini, tmp_path, "split")) == tree_hashes(reference / "site")
     site, cache = tmp_path / "site", tmp_path / "cache"
     build_site(before, site, cache_dir=cache)
     CHANGES[change](before)
     assert build_site(before, site, cache_dir=cache).incremental
     assert tree_hashes(site) == tree_hashes(reference / "site")
+    assert len(split) == 3 and split[0] > split[-1] >= 1, "clean, first and incremental builds were split"

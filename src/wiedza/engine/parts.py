@@ -2,7 +2,7 @@
 newer than its source (MkDocs' does).
 
 The pages that need rendering are dealt into shares, one per core. Each share is rendered by a
-process of its own into a folder of its own, where every page outside the share has a placeholder
+forked process into a folder of its own, where every page outside the share has a placeholder
 output dated in the future, so the engine skips it. The rendered pages, and the engine's other
 outputs from the first share, are then moved into the real output folder. Pages depend only on
 their own source and on global inputs (see wiedza.incremental), so the bytes are the same as
@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -50,12 +51,15 @@ def staged_pages(job: EngineJob, output_of: Callable[[str], str]) -> tuple[list[
 
 
 def worth_splitting(count: int) -> bool:
-    return count >= MIN_PAGES and cores() >= 2
+    """Shares are forked (a spawned process would re-run an unguarded __main__ script), and a
+    process that already runs threads (`wiedza serve`) must not fork: it renders in one process."""
+    return (count >= MIN_PAGES and cores() >= 2 and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
 
 
 def render_in_parts(build_once: Callable[[EngineJob], None], job: EngineJob, every: list[str],
                     stale: list[str], output_of: Callable[[str], str]) -> None:
-    """Render the `stale` pages (staged sources) of `job` in one process per core; `every`
+    """Render the `stale` pages (staged sources) of `job` in one forked process per core; `every`
     lists all staged pages (those outside a share get placeholders)."""
     count = min(cores(), len(stale))
     shares = [stale[k::count] for k in range(count)]
@@ -117,9 +121,7 @@ def _child(build_once, job: EngineJob, conn) -> None:
 
 
 def _run_all(build_once, jobs: list[EngineJob]) -> None:
-    # Spawned, not forked: a fork would carry the whole build's memory (the loaded site) into
-    # every share, and peak memory counts it once more per process.
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("fork")
     running = []
     for job in jobs:
         receiver, sender = context.Pipe(duplex=False)
