@@ -47,7 +47,7 @@ from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from .. import search_index as si
 from ..search.memo import Memo, code_fingerprint, pack_weights, save_pickle
@@ -127,7 +127,7 @@ def short_hash(text: str) -> str:
 TermPostings = tuple[str, array, array]
 
 
-def encode_postings(weights: Sequence[si.DocWeights]) -> dict[str, TermPostings]:
+def encode_postings(weights: Iterable[si.DocWeights]) -> dict[str, TermPostings]:
     """term -> its postings over all documents (numbered by their place in `weights`)."""
     lists: dict[str, list[tuple[int, int, int]]] = {}
     for num, w in enumerate(weights):
@@ -310,7 +310,7 @@ class BrowserIndex:
     part_files: dict[str, tuple[str, bytes]]     # key -> (hash, file content)
 
     @classmethod
-    def build(cls, paths: Sequence[str], keys: Sequence[str], weights: Sequence[si.DocWeights]) -> "BrowserIndex":
+    def build(cls, paths: Sequence[str], keys: Sequence[str], weights: Iterable[si.DocWeights]) -> "BrowserIndex":
         found = encode_postings(weights)
         parts = split_parts({t: p[0] for t, p in found.items()})
         return cls(code_fingerprint(), list(paths), list(keys), found,
@@ -403,7 +403,8 @@ def current_index(found: Sequence[si.DocSource], entries: Sequence[dict], memo: 
         changed = previous.apply_edits(found, entries, memo)
         if changed is not None:
             return previous, changed
-    weights = [pickle.loads(e["weights"]) for e in entries]
+    # one document's weights at a time: all of them at once were most of a build's peak memory
+    weights = (pickle.loads(e["weights"]) for e in entries)
     return BrowserIndex.build(paths, [s.key for s in found], weights), True
 
 
