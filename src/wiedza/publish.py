@@ -49,6 +49,7 @@ def sync_links(wanted: dict[str, tuple[str, int]], target: Path, trash: Path) ->
     if stale > len(present) // 2:   # after a clean build: start afresh, delete the old links later
         discard(target, trash)
         present = {}
+    fresh = not present and not target.exists()   # nothing can stand in the way: no checks per file
     target.mkdir(parents=True, exist_ok=True)
     # The spare holds the last link of every file the workspace replaced since: freeing them is
     # slow (see wiedza.trash), so they move to the trash instead.
@@ -63,9 +64,12 @@ def sync_links(wanted: dict[str, tuple[str, int]], target: Path, trash: Path) ->
         path = os.path.join(target, rel)
         folder = os.path.dirname(rel)
         if folder not in made:
-            _make_folder(target, folder)
+            if fresh:
+                os.makedirs(os.path.join(target, folder), exist_ok=True)
+            else:
+                _make_folder(target, folder)
             made.add(folder)
-        if old is not None or os.path.lexists(path):
+        if not fresh and (old is not None or os.path.lexists(path)):
             _clear(path, doomed)
         try:
             os.link(source, path)
