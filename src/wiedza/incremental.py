@@ -24,7 +24,7 @@ from . import tree
 from .atomic import build_lock
 from .engine import EngineJob
 from .errors import BuildError
-from .stage import FILES, PAGES, Stage, signature_key
+from .stage import FILES, PAGES, Stage, page_output, signature_key
 from .trash import discard
 
 
@@ -106,7 +106,7 @@ def render(engine, job: EngineJob, workspace: Workspace, stage: Stage, key: str,
     for staged in [*gone, *stage.written]:
         tree, rel = staged.split("/", 1)
         if tree == PAGES:   # the page's output will be written anew (or not at all): never in place
-            _unlink_output(workspace.site, output_of(rel))
+            _unlink_output(workspace.site, page_output(rel))
     for name in engine.always_written:  # rendered on every run (e.g. 404.html)
         _unlink_output(workspace.site, name)
     before = _inodes(workspace.site)
@@ -118,11 +118,6 @@ def render(engine, job: EngineJob, workspace: Workspace, stage: Stage, key: str,
     if clash:
         raise BuildError("silnik i wiedza zapisały te same pliki (" + ", ".join(clash[:5]) + "); zmień ich nazwy.")
     workspace.commit(key, stage.signatures)
-
-
-def output_of(staged: str) -> str:
-    """The engine's output path for a staged page: "a/index.md" -> "a/index.html"."""
-    return staged[: -len(".md")] + ".html"
 
 
 def _unlink_output(site: Path, rel: str) -> None:

@@ -47,6 +47,11 @@ def page_source(path: str) -> str:
     return path[: -len(".html")] + ".md"
 
 
+def page_output(source: str) -> str:
+    """The output path of a staged page's Markdown file: "a/index.md" -> "a/index.html"."""
+    return source[: -len(".md")] + ".html"
+
+
 def signature_key(tree: str, rel: str) -> str:
     return f"{tree}/{rel}"
 

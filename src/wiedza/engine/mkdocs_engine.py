@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..errors import BuildError
+from ..stage import page_output
 from . import EngineJob, parts
 
 PROJECT_CONFIG = "mkdocs.yml"
@@ -70,9 +71,9 @@ class MkDocsEngine:
 
     def build(self, job: EngineJob) -> None:
         """Render the staged pages; many pages at once are dealt over the cores (engine.parts)."""
-        every, stale = parts.staged_pages(job, _output_of)
+        every, stale = parts.staged_pages(job, page_output)
         if parts.worth_splitting(len(stale)):
-            parts.render_in_parts(self.build_in_one_process, job, every, stale, _output_of)
+            parts.render_in_parts(self.build_in_one_process, job, every, stale, page_output)
         else:
             self.build_in_one_process(job)
 
@@ -108,11 +109,6 @@ class MkDocsEngine:
         messages = [m for m in collector.messages if "'dirty' build" not in m]
         if messages:
             raise BuildError("MkDocs zgłosił ostrzeżenia:\n" + "\n".join(messages))
-
-
-def _output_of(source: str) -> str:
-    """A staged page's output with use_directory_urls off: "a/index.md" -> "a/index.html"."""
-    return source[: -len(".md")] + ".html"
 
 
 def _keep_templates_in(theme, cache_dir: Path, fingerprint: str) -> None:
