@@ -1,8 +1,10 @@
 """SiteIndex: the frozen, checked content of the whole site that every output is written from."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping
@@ -43,10 +45,31 @@ class SiteIndex:
         return replace(self, bodies=MappingProxyType(dict(bodies)), warnings=warnings)
 
     # -- lookups -------------------------------------------------------------------------
-    @property
+    # The index is frozen, so lookups are computed once (cached_property writes the instance's
+    # __dict__, which a frozen dataclass allows). Scanning every item per topic, author or issue
+    # made listings grow with N × (authors + issues): quadratic on a growing portal.
+    @cached_property
     def items(self) -> tuple[Document, ...]:
         """Research items and lessons, newest first: what feeds and search list."""
         return _newest_first(self.research + self.lessons)
+
+    @cached_property
+    def _groups(self) -> dict[tuple, tuple[Document, ...]]:
+        """(kind, key) -> documents, in one pass: by topic, author and action newest first (as
+        `items`), by periodical and issue in the order of `research`."""
+        groups: dict[tuple, list] = defaultdict(list)
+        for doc in self.items:   # dict.fromkeys: a key listed twice still lists the document once
+            for key in dict.fromkeys(doc.topics):
+                groups["topic", key].append(doc)
+            for key in dict.fromkeys(doc.authors):
+                groups["author", key].append(doc)
+            for key in dict.fromkeys(doc.actions):
+                groups["action", key].append(doc)
+        for item in self.research:
+            if item.periodical:
+                groups["periodical", item.periodical].append(item)
+                groups["issue", item.periodical, item.volume, item.issue].append(item)
+        return {key: tuple(docs) for key, docs in groups.items()}
 
     def path_of(self, doc: Document) -> str:
         if isinstance(doc, ResearchItem):
@@ -59,20 +82,20 @@ class SiteIndex:
         return urls.absolute(self.settings.url, self.path_of(doc))
 
     def by_topic(self, key: str) -> tuple[Document, ...]:
-        return tuple(d for d in self.items if key in d.topics)
+        return self._groups.get(("topic", key), ())
 
     def by_author(self, key: str) -> tuple[Document, ...]:
-        return tuple(d for d in self.items if key in d.authors)
+        return self._groups.get(("author", key), ())
 
     def by_action(self, key: str) -> tuple[Document, ...]:
-        return tuple(d for d in self.items if key in d.actions)
+        return self._groups.get(("action", key), ())
 
     def in_issue(self, periodical: str, volume: int, issue: int) -> tuple[ResearchItem, ...]:
-        found = [r for r in self.research if (r.periodical, r.volume, r.issue) == (periodical, volume, issue)]
+        found = self._groups.get(("issue", periodical, volume, issue), ())
         return tuple(sorted(found, key=lambda r: (r.pages or (0, 0), r.title)))
 
     def in_periodical(self, periodical: str) -> tuple[ResearchItem, ...]:
-        return tuple(r for r in self.research if r.periodical == periodical)
+        return self._groups.get(("periodical", periodical), ())
 
     def licence_of(self, doc) -> object:
         return self.vocab.licences[doc.licence]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 
@@ -221,4 +222,12 @@ class Periodical:
     source: Path = field(default=Path("."))
 
     def find_issue(self, volume: int | None, issue: int | None) -> PeriodicalIssue | None:
-        return next((i for i in self.issues if (i.volume, i.issue) == (volume, issue)), None)
+        return self._issues_by_number.get((volume, issue))
+
+    @cached_property
+    def _issues_by_number(self) -> dict[tuple[int, int], PeriodicalIssue]:
+        """Looked up once per article: a scan of every issue would make loading quadratic."""
+        found: dict[tuple[int, int], PeriodicalIssue] = {}
+        for i in self.issues:
+            found.setdefault((i.volume, i.issue), i)   # the first one, as a scan would find
+        return found
