@@ -117,7 +117,7 @@ def generate(target: Path, n: int, seed: int = 2026) -> Path:
             meta = {"id": f"bench-kit-{i:05d}", **common, "summary": rng.choice(sentences),
                     "action": "III.3" if i % 2 else "III.1", "audience": rng.sample(audiences, rng.randint(1, 2)),
                     "duration_minutes": rng.choice([45, 90, 120]), "meetings": rng.choice([1, 1, 2]),
-                    "objectives": [rng.choice(sentences) for _ in range(4)], "materials": ["kartki", "flamastry"],
+                    "objectives": rng.sample(sentences, 4), "materials": ["kartki", "flamastry"],
                     "methods": ["praca w grupach", "dyskusja"], "version": "1.0",
                     "attachments": [
                         {"file": "karta-pracy.md", "title": "Karta pracy", "kind": "worksheet"},

@@ -58,12 +58,12 @@ class SiteIndex:
         """(kind, key) -> documents, in one pass: by topic, author and action newest first (as
         `items`), by periodical and issue in the order of `research`."""
         groups: dict[tuple, list] = defaultdict(list)
-        for doc in self.items:   # dict.fromkeys: a key listed twice still lists the document once
-            for key in dict.fromkeys(doc.topics):
+        for doc in self.items:   # the loader refuses a key listed twice in one document
+            for key in doc.topics:
                 groups["topic", key].append(doc)
-            for key in dict.fromkeys(doc.authors):
+            for key in doc.authors:
                 groups["author", key].append(doc)
-            for key in dict.fromkeys(doc.actions):
+            for key in doc.actions:
                 groups["action", key].append(doc)
         for item in self.research:
             if item.periodical:
