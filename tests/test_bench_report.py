@@ -1,0 +1,26 @@
+"""How the build benchmark summarises repeated clean builds and judges scaling (the numbers
+themselves come from `scripts/bench`, not from tests)."""
+from __future__ import annotations
+
+from wiedza.bench.run import FLOOR, fastest, scaling
+
+
+def run(wall: float, **stages: float) -> dict:
+    return {"wall": wall, "timings": dict(stages), "cpu": {k: v * 2 for k, v in stages.items()}, "pages": 1}
+
+
+def test_fastest_keeps_each_stages_minimum_and_the_fastest_whole_build():
+    best = fastest([run(10.0, load=1.0, pages=0.5), run(9.0, load=1.5, pages=0.2), run(11.0, load=1.2, pages=0.9)])
+    assert best["wall"] == 9.0
+    assert best["timings"] == {"load": 1.0, "pages": 0.2}
+    assert best["cpu"] == {"load": 2.0, "pages": 0.4}
+
+
+def test_scaling_reports_the_worst_stage_above_the_floor():
+    small = {"n": 1000, "clean": run(60.0, load=4.0, pages=0.1, tiny=FLOOR / 10)}
+    big = {"n": 5000, "clean": run(290.0, load=20.0, pages=0.6, tiny=FLOOR)}
+    text = scaling(small, big, ["load", "pages", "tiny"])
+    assert "| pages | 0.10 | 0.60 | 6.00 |" in text
+    assert "| tiny | 0.00 | 0.01 | – |" in text            # ×10 of timer noise is not judged
+    assert "Worst stage „pages” ×6.00" in text
+    assert "| **whole build** | 60.0 | 290.0 | 4.83 |" in text
