@@ -17,10 +17,23 @@ def test_fastest_keeps_each_stages_minimum_and_the_fastest_whole_build():
 
 
 def test_scaling_reports_the_worst_stage_above_the_floor():
-    small = {"n": 1000, "clean": run(60.0, load=4.0, pages=0.1, tiny=FLOOR / 10)}
-    big = {"n": 5000, "clean": run(290.0, load=20.0, pages=0.6, tiny=FLOOR)}
+    small = {"n": 1000, "clean": run(60.0, load=4.0, pages=0.1, tiny=FLOOR / 10), "link_control": 0.3}
+    big = {"n": 5000, "clean": run(290.0, load=20.0, pages=0.6, tiny=FLOOR), "link_control": 1.8}
     text = scaling(small, big, ["load", "pages", "tiny"])
     assert "| pages | 0.10 | 0.60 | 6.00 |" in text
     assert "| tiny | 0.00 | 0.01 | – |" in text            # ×10 of timer noise is not judged
     assert "Worst stage „pages” ×6.00" in text
     assert "| **whole build** | 60.0 | 290.0 | 4.83 |" in text
+    assert "hard-linked in a bare loop* | 0.30 | 1.80 | 6.00 |" in text
+
+
+def test_link_control_links_every_published_file(tmp_path):
+    from wiedza.bench.run import link_control
+
+    for rel in ("site/index.html", "site/a/b.html", "files/kanaly/x.xml"):
+        (tmp_path / "ws" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "ws" / rel).write_text(rel, encoding="utf-8")
+    assert link_control(tmp_path / "ws", tmp_path / "out") >= 0
+    assert sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file()) == \
+        ["a/b.html", "index.html", "kanaly/x.xml"]
+    assert (tmp_path / "out" / "a" / "b.html").stat().st_ino == (tmp_path / "ws" / "site" / "a" / "b.html").stat().st_ino

@@ -33,7 +33,7 @@ from .outputs import (
 )
 from .outputs.context import BuildContext
 from .publish import publish
-from .search_index import parallel_build
+from .search.parallel import parallel_build
 
 # Order matters: later writers show what earlier ones made (downloads, feeds, citations).
 WRITERS: list[tuple[str, Callable[[BuildContext], None]]] = [

@@ -11,8 +11,9 @@ from .search.query import (MAX_CLAUSES, MAX_EXPANSIONS, MAX_QUERY_CHARS, MIN_PRE
 from .search.weights import (FIELDS, K1, REFERENCE_LENGTHS, SCALE, DocWeights, Weighted, doc_weights, idf,
                              positioned_terms, split_spaces, term_score, weigh)
 from .search.whoosh_index import (BUCKETS, INDEX_NAME, FixedCodec, Prepared, PreparedTokenizer, build_from_content,
-                                  build_search_dir, build_whoosh, make_schema, parallel_build, phrase_texts,
+                                  build_search_dir, build_whoosh, make_schema, phrase_texts,
                                   prepared_terms, write_index)
+from .search.parallel import parallel_build
 from .search.whoosh_search import (BestOf, Result, SearchIndexMissing, WiedzaBM25F, format_results, search,
                                    sort_key)
 

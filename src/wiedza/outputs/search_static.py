@@ -49,7 +49,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .. import search_index as si
+from ..search.documents import DocSource, LESSON_TYPE, PAGE_TYPE, SECTION_LABELS, SearchDoc, materialise, sources
+from ..search.query import MAX_CLAUSES, MAX_EXPANSIONS, MAX_QUERY_CHARS, MIN_PREFIX, PREFIX_WEIGHT, SNIPPET_CHARS
+from ..search.weights import DocWeights, K1, SCALE, Weighted, doc_weights, weigh
 from ..search.memo import Memo, code_fingerprint, pack_weights, save_pickle
 from ..stage import StagedPage
 from .context import BuildContext
@@ -127,7 +129,7 @@ def short_hash(text: str) -> str:
 TermPostings = tuple[str, array, array]
 
 
-def encode_postings(weights: Iterable[si.DocWeights]) -> dict[str, TermPostings]:
+def encode_postings(weights: Iterable[DocWeights]) -> dict[str, TermPostings]:
     """term -> its postings over all documents (numbered by their place in `weights`)."""
     lists: dict[str, list[tuple[int, int, int]]] = {}
     for num, w in enumerate(weights):
@@ -186,7 +188,7 @@ def set_posting(postings: TermPostings, num: int, value: tuple[int, int] | None)
 
 def postings(docs_weights: Sequence[dict[str, int]], masks: Sequence[dict[str, int]]) -> dict[str, str]:
     """term -> encoded postings over all documents."""
-    weights = [si.DocWeights(q, m) for q, m in zip(docs_weights, masks)]
+    weights = [DocWeights(q, m) for q, m in zip(docs_weights, masks)]
     return {term: p[0] for term, p in encode_postings(weights).items()}
 
 
@@ -247,7 +249,7 @@ def part_file_text(key: str, terms: dict[str, str]) -> tuple[str, bytes]:
 
 
 # --- documents and filters ------------------------------------------------------------------------
-def doc_bodies(doc: si.SearchDoc) -> list[bytes]:
+def doc_bodies(doc: SearchDoc) -> list[bytes]:
     """The data of the document's files d/<num>-<k>.js, one per snippet chunk (without its number,
     so it can be kept by content)."""
     out = []
@@ -266,9 +268,9 @@ def facet_labels(index, docs) -> dict[str, list[list[str]]]:
     """Filter values that occur, with their Polish labels, in a fixed order. `docs`: SearchDocs or
     DocSources (anything with section, type, type_label, audience and topic_keys)."""
     vocab = index.vocab
-    sections = [[k, v] for k, v in si.SECTION_LABELS.items() if any(d.section == k for d in docs)]
+    sections = [[k, v] for k, v in SECTION_LABELS.items() if any(d.section == k for d in docs)]
     types = {d.type: d.type_label for d in docs}
-    type_order = [*vocab.types, si.LESSON_TYPE[0], si.PAGE_TYPE[0]]
+    type_order = [*vocab.types, LESSON_TYPE[0], PAGE_TYPE[0]]
     audiences = {a for d in docs for a in d.audience}
     topics = {t for d in docs for t in d.topic_keys}
     return {
@@ -287,13 +289,13 @@ def facet_rows(labels: dict, docs) -> list:
 
 
 # --- the index, kept between builds ---------------------------------------------------------------
-def document_entry(source: si.DocSource, memo: Memo) -> dict:
+def document_entry(source: DocSource, memo: Memo) -> dict:
     """The memo's entry of a document ({"weights": pickled DocWeights, "docs": doc file data}),
     made and kept now if it has none."""
     entry = memo.get(source.key)
     if entry is None or "docs" not in entry or "weights" not in entry:
-        doc = si.materialise(source)
-        entry = {"weights": pack_weights(si.doc_weights(doc)), "docs": doc_bodies(doc)}
+        doc = materialise(source)
+        entry = {"weights": pack_weights(doc_weights(doc)), "docs": doc_bodies(doc)}
         memo.put(source.key, entry)
     return entry
 
@@ -310,13 +312,13 @@ class BrowserIndex:
     part_files: dict[str, tuple[str, bytes]]     # key -> (hash, file content)
 
     @classmethod
-    def build(cls, paths: Sequence[str], keys: Sequence[str], weights: Iterable[si.DocWeights]) -> "BrowserIndex":
+    def build(cls, paths: Sequence[str], keys: Sequence[str], weights: Iterable[DocWeights]) -> "BrowserIndex":
         found = encode_postings(weights)
         parts = split_parts({t: p[0] for t, p in found.items()})
         return cls(code_fingerprint(), list(paths), list(keys), found,
                    {key: part_file_text(key, terms) for key, terms in parts.items()})
 
-    def set_document(self, num: int, old: si.DocWeights, new: si.DocWeights) -> set[str]:
+    def set_document(self, num: int, old: DocWeights, new: DocWeights) -> set[str]:
         """Replace document `num`'s postings; returns the terms whose postings changed."""
         touched = set()
         empty = ("", array("I"), array("I"))
@@ -347,7 +349,7 @@ class BrowserIndex:
                 parts = split_group(terms, {t: self.postings[t][0] for t in terms})
                 self.part_files.update((key, part_file_text(key, part)) for key, part in parts.items())
 
-    def apply_edits(self, found: Sequence[si.DocSource], entries: Sequence[dict], memo: Memo) -> bool | None:
+    def apply_edits(self, found: Sequence[DocSource], entries: Sequence[dict], memo: Memo) -> bool | None:
         """Bring the index up to `found`, the same documents (paths) with other contents. Returns
         whether anything changed, or None when an edited document's earlier weights are gone."""
         edited = [n for n, source in enumerate(found) if source.key != self.keys[n]]
@@ -369,9 +371,9 @@ class BrowserIndex:
         rows = _js(facet_rows(labels, docs))
         facets_hash = short_hash(rows)
         manifest = {
-            "n": len(self.paths), "k1": si.K1, "scale": si.SCALE, "prefixWeight": si.PREFIX_WEIGHT,
-            "minPrefix": si.MIN_PREFIX, "maxExpansions": si.MAX_EXPANSIONS, "maxQueryChars": si.MAX_QUERY_CHARS,
-            "maxClauses": si.MAX_CLAUSES, "snippetChars": si.SNIPPET_CHARS,
+            "n": len(self.paths), "k1": K1, "scale": SCALE, "prefixWeight": PREFIX_WEIGHT,
+            "minPrefix": MIN_PREFIX, "maxExpansions": MAX_EXPANSIONS, "maxQueryChars": MAX_QUERY_CHARS,
+            "maxClauses": MAX_CLAUSES, "snippetChars": SNIPPET_CHARS,
             "parts": keys, "hashes": "".join(self.part_files[k][0] for k in keys),
             "docs": short_hash("\n".join(self.paths)), "facets": labels, "facetsHash": facets_hash, "page": PAGE,
         }
@@ -394,7 +396,7 @@ def load_index(path: Path) -> BrowserIndex | None:
     return found if isinstance(found, BrowserIndex) and found.fingerprint == code_fingerprint() else None
 
 
-def current_index(found: Sequence[si.DocSource], entries: Sequence[dict], memo: Memo,
+def current_index(found: Sequence[DocSource], entries: Sequence[dict], memo: Memo,
                   previous: BrowserIndex | None) -> tuple[BrowserIndex, bool]:
     """The term index of `found` (with their memo entries), patched from `previous` when only
     contents changed, else made anew; and whether it differs from `previous`."""
@@ -408,11 +410,11 @@ def current_index(found: Sequence[si.DocSource], entries: Sequence[dict], memo: 
     return BrowserIndex.build(paths, [s.key for s in found], weights), True
 
 
-def build_files(index, docs: Sequence[si.SearchDoc], weighted: si.Weighted | None = None,
+def build_files(index, docs: Sequence[SearchDoc], weighted: Weighted | None = None,
                 labels: dict | None = None) -> dict[str, str]:
     """Output path (under szukaj/) -> file text, for the whole browser index of analysed `docs`."""
-    weighted = weighted or si.weigh(docs)
-    weights = [si.DocWeights(q, m) for q, m in zip(weighted.q, weighted.masks)]
+    weighted = weighted or weigh(docs)
+    weights = [DocWeights(q, m) for q, m in zip(weighted.q, weighted.masks)]
     made = BrowserIndex.build([d.path for d in docs], [""] * len(docs), weights)
     labels = labels if labels is not None else facet_labels(index, docs)
     files = made.files(labels, docs, [doc_bodies(d) for d in docs])
@@ -452,7 +454,7 @@ def results_page(labels: dict) -> StagedPage:
 
 def write(ctx: BuildContext) -> None:
     memo = Memo(ctx.cache_dir)
-    found = si.sources(ctx.index)
+    found = sources(ctx.index)
     entries = [document_entry(source, memo) for source in found]
     state = ctx.cache_dir / STATE_FILE
     made, changed = current_index(found, entries, memo, load_index(state))
