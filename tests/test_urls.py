@@ -1,5 +1,6 @@
 """Links between output files: the fast relative path must equal posixpath.relpath."""
 import posixpath
+from urllib.parse import quote
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -22,3 +23,10 @@ def test_links_between_pages():
     assert urls.relative("a/b/c.html", "a/b/c.html#sec") == "c.html#sec"
     assert urls.relative("a/b/c.html", "a/d e.html") == "../d%20e.html"
     assert urls.relative("a/b/c.html", "a/b") == "."
+
+
+@given(PATH, PATH)
+def test_relative_links_are_percent_encoded_relpaths(from_path, to_path):
+    assume(to_path)
+    expected = quote(posixpath.relpath(to_path, posixpath.dirname(from_path) or "."), safe="/#:?=&%")
+    assert urls.relative(from_path, to_path) == expected

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from . import incremental
+from . import incremental, urls
 from .atomic import build_lock, remove_leftovers
 from .content.loader import load_site
 from .engine import EngineJob, NavEntry, get_engine
@@ -105,9 +105,12 @@ def build_site(content: Path, site_dir: Path, *, strict: bool = False, engine: s
     """Build the site from `content` into `site_dir`. On any error `site_dir` is left untouched.
     The engine re-renders only changed pages unless `clean`; the bytes are the same either way."""
     with _long_lived_heap():
-        return _build(content, site_dir.resolve(), strict=strict, engine=engine,
-                      cache_dir=cache_dir or site_dir.resolve().parent / ".cache", progress=progress,
-                      search_dir=search_dir, clean=clean)
+        try:
+            return _build(content, site_dir.resolve(), strict=strict, engine=engine,
+                          cache_dir=cache_dir or site_dir.resolve().parent / ".cache", progress=progress,
+                          search_dir=search_dir, clean=clean)
+        finally:
+            urls.relative.cache_clear()   # one build's links; `wiedza serve` builds again and again
 
 
 @contextmanager

@@ -3,6 +3,7 @@ feeds, sitemaps and citations use absolute URLs built from the site URL."""
 from __future__ import annotations
 
 import posixpath
+import re
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -67,10 +68,16 @@ def page(slug: str) -> str:
     return f"{slug}.html"
 
 
-@lru_cache(maxsize=65_536)
+# Unbounded for the length of one build (the pipeline clears it after each): a bounded cache
+# stopped hitting once a portal's link pairs outnumbered it, so links got dearer per page as N grew.
+@lru_cache(maxsize=None)
 def relative(from_path: str, to_path: str) -> str:
     """Link from one output file to another, percent-encoded, working over HTTP and file://."""
-    return quote(relpath(to_path, posixpath.dirname(from_path)), safe="/#:?=&%")
+    path = relpath(to_path, posixpath.dirname(from_path))
+    return path if _NOTHING_TO_QUOTE.fullmatch(path) else quote(path, safe="/#:?=&%")
+
+
+_NOTHING_TO_QUOTE = re.compile(r"[A-Za-z0-9/._~#:?=&%-]*")   # quote() would return these unchanged
 
 
 def relpath(to_path: str, start: str) -> str:
