@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape, unescape
@@ -180,17 +179,6 @@ def feed_specs(index) -> list[FeedSpec]:
     """Every feed of the site, in the order the feeds page lists them."""
     s, vocab = index.settings, index.vocab
     short = s.short_title
-    by: dict[tuple[str, str], list] = defaultdict(list)
-    for doc in index.items:   # newest first
-        for key in doc.topics:
-            by["topic", key].append(doc)
-        for key in doc.actions:
-            by["action", key].append(doc)
-        for key in doc.authors:
-            by["author", key].append(doc)
-        if getattr(doc, "periodical", None):
-            by["periodical", doc.periodical].append(doc)
-
     def spec(name, group, label, title, subtitle, page, docs):
         docs = tuple(docs)
         return FeedSpec(name, group, clean(label), clean(title), clean(subtitle), page, docs[: s.feed_limit], len(docs))
@@ -207,18 +195,18 @@ def feed_specs(index) -> list[FeedSpec]:
     ]
     for key, term in vocab.topics.items():
         out.append(spec(urls.feed_name_topic(key), "topic", term.name, f"{short}: temat „{term.name}”",
-                        term.description or f"Nowe materiały w temacie „{term.name}”.", urls.topic(key), by["topic", key]))
+                        term.description or f"Nowe materiały w temacie „{term.name}”.", urls.topic(key), index.by_topic(key)))
     for key, action in vocab.actions.items():
         out.append(spec(urls.feed_name_action(key), "action", f"{key} {action.name}", f"{short}: działanie {key} {action.name}",
-                        action.description or f"Nowe materiały działania {key}.", urls.action(key), by["action", key]))
+                        action.description or f"Nowe materiały działania {key}.", urls.action(key), index.by_action(key)))
     for key, periodical in sorted(index.periodicals.items()):
         out.append(spec(urls.feed_name_periodical(key), "periodical", periodical.title, f"{short}: {periodical.title}",
                         f"Nowe artykuły z czasopisma „{periodical.title}” (ISSN {periodical.issn}).",
-                        urls.periodical(key), by["periodical", key]))
+                        urls.periodical(key), index.in_periodical(key)))
     for key, author in sorted(index.authors.items(), key=lambda kv: (kv[1].family, kv[1].given, kv[0])):
         out.append(spec(urls.feed_name_author(key), "author", author.name, f"{short}: {author.name}",
                         f"Nowe publikacje i scenariusze zajęć, autorstwo lub współautorstwo: {author.name}.",
-                        urls.author(key), by["author", key]))
+                        urls.author(key), index.by_author(key)))
     return out
 
 
