@@ -150,7 +150,9 @@ def _periodicals(target: Path, n: int, authors: list[str]) -> list[tuple[str, in
     base = yaml.safe_load(sample.read_text(encoding="utf-8"))
     issues = [("zeszyty-ekonomii-spolecznej", i["volume"], i["issue"]) for i in base["issues"]]
     count = max(1, n // ITEMS_PER_PERIODICAL)
-    per_periodical = max(1, -(-n * 2 // 10 // ARTICLES_PER_ISSUE) // count)
+    articles = -(-n * 2 // 10)                       # the 20 % share, rounded up
+    issues_needed = -(-articles // ARTICLES_PER_ISSUE)
+    per_periodical = max(1, issues_needed // count)
     for p in range(count):
         key = f"kwartalnik-{p + 1:02d}"
         numbers = [(1 + q // 4, 1 + q % 4) for q in range(per_periodical)]

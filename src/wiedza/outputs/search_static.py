@@ -50,9 +50,9 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..search.documents import DocSource, LESSON_TYPE, PAGE_TYPE, SECTION_LABELS, SearchDoc, materialise, sources
+from ..search.memo import Memo, code_fingerprint, pack_weights, save_pickle
 from ..search.query import MAX_CLAUSES, MAX_EXPANSIONS, MAX_QUERY_CHARS, MIN_PREFIX, PREFIX_WEIGHT, SNIPPET_CHARS
 from ..search.weights import DocWeights, K1, SCALE, Weighted, doc_weights, weigh
-from ..search.memo import Memo, code_fingerprint, pack_weights, save_pickle
 from ..stage import StagedPage
 from .context import BuildContext
 from .html import esc
