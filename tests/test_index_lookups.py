@@ -50,3 +50,21 @@ def test_items_are_newest_first_and_computed_once(index):
     assert index.items is index.items
     assert [(d.date, d.id) for d in index.items] == sorted(((d.date, d.id) for d in index.items), reverse=True)
 
+
+
+def test_document_digests_follow_every_field(index):
+    """Memo keys start from digest_of: any changed field changes it, the body only when asked."""
+    from dataclasses import fields, replace
+
+    item = index.research[0]
+    digest, without_body = index.digest_of(item), index.digest_of(item, body=False)
+    assert index.digest_of(item) == digest and digest != without_body
+    assert index.digest_of(replace(item)) == digest          # equal content, another object
+    changed = {"title": item.title + "!", "keywords": (*item.keywords, "nowe słowo"), "abstract": item.abstract[:-1], "date": item.date.replace(year=1999),
+               "subtitle": "Nowy podtytuł", "body": item.body + "\nakapit"}
+    assert set(changed) <= {f.name for f in fields(item)}
+    for name, value in changed.items():
+        other = replace(item, **{name: value})
+        assert index.digest_of(other) != digest, name
+        assert (index.digest_of(other, body=False) == without_body) == (name == "body"), name
+    assert len({index.digest_of(d) for d in index.items}) == len(index.items)

@@ -75,12 +75,11 @@ class Stage:
         if self.pages_root is None:
             self.pages_root = self.root
 
-    def claim(self, rel: str, owner: str) -> Path:
+    def claim(self, rel: str, owner: str) -> None:
         if rel in self.owners:
             raise BuildError(f"dwa elementy serwisu chcą zapisać ten sam plik {rel} "
                              f"({self.owners[rel]} i {owner}); zmień nazwę jednego z nich.")
         self.owners[rel] = owner
-        return self.root / rel
 
     def add_page(self, page: StagedPage, owner: str) -> None:
         self.claim(page.path, owner)
@@ -90,33 +89,30 @@ class Stage:
         """Let another writer (e.g. feeds) add tags to a page's <head>."""
         self.head_extra.setdefault(path, []).append(html)
 
-    def write_bytes(self, rel: str, data: bytes, owner: str) -> Path:
-        target = self.claim(rel, owner)
-        self._put(signature_key(FILES, rel), target, _digest(data), data=data)
-        return target
+    def write_bytes(self, rel: str, data: bytes, owner: str) -> None:
+        self.claim(rel, owner)
+        self._put(signature_key(FILES, rel), _digest(data), data=data)
 
-    def write_keyed(self, rel: str, key: str, make: Callable[[], bytes], owner: str) -> Path:
+    def write_keyed(self, rel: str, key: str, make: Callable[[], bytes], owner: str) -> None:
         """Stage the bytes `make()` returns, where `key` is a digest of everything they are made
         from: when the last build staged the same key here, `make` is not even called."""
-        target = self.claim(rel, owner)
+        self.claim(rel, owner)
         signature = f"key:{key}"
         if self.previous.get(signature_key(FILES, rel)) == signature:
             self.signatures[signature_key(FILES, rel)] = signature
         else:
-            self._put(signature_key(FILES, rel), target, signature, data=make())
-        return target
+            self._put(signature_key(FILES, rel), signature, data=make())
 
-    def write_text(self, rel: str, text: str, owner: str) -> Path:
-        return self.write_bytes(rel, text.encode("utf-8"), owner)
+    def write_text(self, rel: str, text: str, owner: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"), owner)
 
-    def copy_file(self, rel: str, source: Path, owner: str) -> Path:
-        target = self.claim(rel, owner)
+    def copy_file(self, rel: str, source: Path, owner: str) -> None:
+        self.claim(rel, owner)
         # The source's identity stands for its bytes (as in make): hashing every attachment and
         # converted kit file on every build would cost more than the rest of a rebuild.
         st = source.stat()
         signature = f"copy:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{source.resolve()}"
-        self._put(signature_key(FILES, rel), target, signature, source=source)
-        return target
+        self._put(signature_key(FILES, rel), signature, source=source)
 
     def flush_pages(self) -> None:
         """Write every page as a Markdown file holding our HTML, for the engine to wrap in the theme."""
@@ -130,9 +126,7 @@ class Stage:
             front = "".join(f"{key}: {yaml_value(value)}\n" for key, value in meta.items())
             # One raw-HTML block: the engine must not re-interpret our already rendered HTML.
             data = f"---\n{front}---\n\n<div class=\"wiedza\">\n{page.body_html}\n</div>\n".encode()
-            rel = page_source(path)
-            target = self.pages_root / rel
-            self._put(signature_key(PAGES, rel), target, _digest(data), data=data)
+            self._put(signature_key(PAGES, page_source(path)), _digest(data), data=data)
 
     def finish(self) -> list[str]:
         """Remove what the previous build staged and this one did not; returns their keys."""
@@ -145,12 +139,14 @@ class Stage:
         tree, rel = key.split("/", 1)
         return (self.root if tree == FILES else self.pages_root) / rel
 
-    def _put(self, key: str, target: Path, signature: str, *, data: bytes | None = None,
-             source: Path | None = None) -> None:
-        """Stage `data` (or a copy of `source`) at `target`, unless the last build staged the same."""
+    def _put(self, key: str, signature: str, *, data: bytes | None = None, source: Path | None = None) -> None:
+        """Stage `data` (or a copy of `source`) under `key`, unless the last build staged the same.
+        The path is made only here: most files of a rebuild are unchanged, and making a Path for
+        each of them cost more than comparing its signature."""
         self.signatures[key] = signature
         if self.previous.get(key) == signature:
             return
+        target = self.path_of(key)
         folder = target.parent
         if folder not in self._folders:
             folder.mkdir(parents=True, exist_ok=True)

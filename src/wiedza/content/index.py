@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +11,7 @@ from typing import Iterable, Mapping
 
 from .. import urls
 from ..errors import ContentError
+from . import memo
 from .accessibility import AccessibilityDeclaration
 from .models import Author, Document, Lesson, Page, Periodical, ResearchItem, Settings, Vocabularies
 
@@ -70,6 +71,22 @@ class SiteIndex:
                 groups["periodical", item.periodical].append(item)
                 groups["issue", item.periodical, item.volume, item.issue].append(item)
         return {key: tuple(docs) for key, docs in groups.items()}
+
+    # -- digests of documents, for the writers' memo keys ---------------------------------
+    @cached_property
+    def _digests(self) -> dict[tuple[int, bool], tuple[Document, str]]:
+        return {}
+
+    def digest_of(self, doc: Document, *, body: bool = True) -> str:
+        """Digest of every field of `doc` (without its Markdown `body` when body=False), made once
+        per build. The body is hashed, not repr()'d: escaping its ten kilobytes in repr() made a
+        digest three times as slow, and several writers key their memos on every document."""
+        kept = self._digests.get((id(doc), body))
+        if kept is None or kept[0] is not doc:   # the document itself is kept: its id() stays its own
+            own = repr(tuple(getattr(doc, f.name) for f in fields(doc) if f.name != "body"))
+            kept = (doc, memo.digest(type(doc).__name__, own, doc.body if body else ""))
+            self._digests[id(doc), body] = kept
+        return kept[1]
 
     def path_of(self, doc: Document) -> str:
         if isinstance(doc, ResearchItem):

@@ -11,7 +11,6 @@ items' pieces.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -369,8 +368,6 @@ def cite_box(path: str, formatted: list[tuple[str, str, str, str]], files: list[
 ITEMS_FILE = "citations-items-v1.json"
 # Every module whose code decides an item's files or box.
 CITATION_CODE = ("wiedza.outputs.citations", "wiedza.outputs.html", "wiedza.outputs.context", "wiedza.urls")
-# csl_item never reads the body: editing an article's text keeps its citation files.
-_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(ResearchItem) if f.name != "body")
 
 
 @lru_cache(maxsize=None)
@@ -403,10 +400,10 @@ class _Registries:
 
 
 def item_key(index, item: ResearchItem, pdf: Download | None, registries: _Registries) -> str:
-    """Digest of everything an item's citation files and box are made from."""
+    """Digest of everything an item's citation files and box are made from. csl_item never reads
+    the body: editing an article's text keeps its citation files."""
     site = index.settings
-    fields = repr(tuple(getattr(item, f) for f in _ITEM_FIELDS))
-    return memo.digest(memo.code_digest(*CITATION_CODE), formatter_digest(), fields,
+    return memo.digest(memo.code_digest(*CITATION_CODE), formatter_digest(), index.digest_of(item, body=False),
                        *(registries.author(k) for k in item.authors), registries.periodical(item.periodical),
                        site.url, site.operator, index.path_of(item), pdf.path if pdf else "")
 

@@ -38,7 +38,7 @@ class FeedKeys:
         if doc.id not in self.entries:
             index = self.ctx.index
             self.entries[doc.id] = memo.digest(
-                repr(doc), index.bodies.get(doc.id, ""), repr([index.authors.get(k) for k in doc.authors]),
+                index.digest_of(doc), index.bodies.get(doc.id, ""), repr([index.authors.get(k) for k in doc.authors]),
                 repr(self.ctx.downloads.get(doc.id, [])))
         return self.entries[doc.id]
 

@@ -213,7 +213,7 @@ def kit_fingerprint(index, lesson: Lesson, tools: str) -> str:
              vocab.actions[lesson.action], [vocab.topics[t] for t in lesson.topics],
              [vocab.attachment_kinds[a.kind] for a in lesson.attachments])
     return memo.digest(ZIP_FORMAT, memo.code_digest(*KIT_CODE), tools, platform.python_version(),
-                       repr(lesson), index.bodies[lesson.id], index.path_of(lesson), repr(index.settings),
+                       index.digest_of(lesson), index.bodies[lesson.id], index.path_of(lesson), repr(index.settings),
                        str(index.content_root), repr(terms), repr([index.authors[k] for k in lesson.authors]),
                        repr(_folder_files(lesson.source.parent)))
 
