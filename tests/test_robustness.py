@@ -153,3 +153,25 @@ def test_reproducible_from_another_directory_and_time(tmp_path):
         time.tzset()
     assert tree_hashes(tmp_path / "a" / "site") == tree_hashes(tmp_path / "b" / "site")
     assert tree_hashes(tmp_path / "a" / "search") == tree_hashes(tmp_path / "b" / "search")
+
+
+def test_the_command_says_everything_and_exits_with_its_code(mini, tmp_path):
+    """`wiedza` leaves with os._exit (no heap teardown): its output must still arrive whole, its
+    exit code be main()'s, and the site be complete, also when the output is a pipe."""
+    from wiedza.cli import EXIT_CONTENT, EXIT_OK
+
+    site, search = tmp_path / "site", tmp_path / "search"
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}   # a pipe buffers stdout
+    done = _wiedza("build", "--content", str(mini), "--site-dir", str(site), "--search-dir", str(search), env=buffered)
+    out, err = done.communicate(timeout=300)
+    assert done.returncode == EXIT_OK, err
+    assert out.startswith("Gotowe: ") and out.endswith(" s.\n")
+    assert "… publikacja site/" in err                      # progress, on stderr
+    reference = tmp_path / "reference"
+    build_site(mini, reference, search_dir=tmp_path / "reference-search", cache_dir=tmp_path / "reference-cache")
+    assert tree_hashes(site) == tree_hashes(reference)
+    edit(mini / ART, "title:", "titel:")
+    done = _wiedza("build", "--content", str(mini), "--site-dir", str(site), "--search-dir", str(search), env=buffered)
+    out, err = done.communicate(timeout=300)
+    assert done.returncode == EXIT_CONTENT and out == ""
+    assert ART in err and err.rstrip().endswith("poprzednia wersja site/ pozostała bez zmian.")
