@@ -138,6 +138,17 @@ def _edit_targets(content: Path, count: int) -> list[Path]:
     return [items[(k + 1) * len(items) // (count + 2)] for k in range(count)]
 
 
+def _settle(cache: Path, timeout: float = 600) -> None:
+    """Wait until the build's background deletions are done and the disk has caught up with what
+    the builds wrote: an editor saves the next edit some seconds after the last build, not while the
+    trees of a clean build are still being deleted (which slowed every stage of an edit by half)."""
+    trash = cache / "trash"
+    deadline = time.monotonic() + timeout
+    while trash.is_dir() and any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.sync()
+
+
 def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
 
@@ -147,10 +158,13 @@ def measure(n: int, work: Path, repeat: int = 2) -> dict:
     content = generate(work / "content", n)
     site, search = work / "site", work / "search"
     cache = site.parent / ".cache"    # the default cache of site/, so `wiedza serve` shares it
+    # Every measurement starts on a settled machine (see _settle).
+    _settle(cache)
     out, _, peak = _run(CHILD, str(content), str(site), str(cache), str(search), "1")
     cleans = [json.loads(out)]
     for k in range(1, repeat):   # each in a folder of its own: deleting the last one would slow this one
         again = work / f"clean-{k + 1}"
+        _settle(again / ".cache")
         out, _, _ = _run(CHILD, str(content), str(again / "site"), str(again / ".cache"), str(again / "search"), "1")
         cleans.append(json.loads(out))
     result = {"n": n, "clean": fastest(cleans), "clean_walls": [c["wall"] for c in cleans], "peak_mb": peak / 1024}
@@ -158,23 +172,28 @@ def measure(n: int, work: Path, repeat: int = 2) -> dict:
     result["site_mb"] = _size(site) / 1e6
     result["search_mb"] = _size(search) / 1e6
     bare_docs = _bare_docs(cache / "engine", work / "bare-docs")
+    _settle(cache)
     bare, _, _ = _run(BARE, str(bare_docs), str(work / "bare-site"))
     result["bare_mkdocs"] = float(bare)
     # warm: same content, caches filled (what an editor sees on the second build)
+    _settle(cache)
     out, _, _ = _run(CHILD, str(content), str(site), str(cache), str(search), "0")
     result["warm"] = json.loads(out)
     # --clean: MkDocs renders every page again, as in the bare build; our caches are kept
+    _settle(cache)
     out, _, _ = _run(CHILD, str(content), str(site), str(cache), str(search), "1")
     result["clean_warm"] = json.loads(out)
     _run(CHILD, str(content), str(site), str(cache), str(search), "0")   # the spare tree catches up
     # incremental: edit one item's body, a different item each time; the median run is kept
     runs = []
     for k, item in enumerate(_edit_targets(content, EDITS)):
+        _settle(cache)
         _append(item, f"Dopisany akapit po redakcji numer {k + 1}.")
         out, process_wall, _ = _run(CHILD, str(content), str(site), str(cache), str(search), "0")
         runs.append({**json.loads(out), "process_wall": process_wall})   # with start-up and imports
     result["incremental"] = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
     result["incremental_walls"] = [r["wall"] for r in runs]
+    _settle(cache)
     result["serve_seconds"] = measure_serve(content, site)
     out, _, _ = _run(ISOLATED, str(content), str(cache), str(ISOLATED_RUNS), json.dumps(BEFORE_ALONE),
                      json.dumps(ALONE))
