@@ -20,22 +20,25 @@ def test_scaling_reports_the_worst_stage_above_the_floor():
     small = {"n": 1000, "clean": run(60.0, load=4.0, pages=0.1, tiny=FLOOR / 10), "link_control": 0.3}
     big = {"n": 5000, "clean": run(290.0, load=20.0, pages=0.6, tiny=FLOOR), "link_control": 1.8}
     text = scaling(small, big, ["load", "pages", "tiny"])
-    assert "| pages | 0.10 | 0.60 | 6.00 | | | |" in text
-    assert "| tiny | 0.00 | 0.01 | – | | | |" in text            # ×10 of timer noise is not judged
+    assert "| pages | 0.10 | 0.60 | 6.00 | | | | |" in text
+    assert "| tiny | 0.00 | 0.01 | – | | | | |" in text            # ×10 of timer noise is not judged
     assert "Worst stage in the clean builds: „pages” ×6.00" in text
-    assert "judged alone" not in text
-    assert "| **whole build** | 60.0 | 290.0 | 4.83 | | | |" in text
-    assert "hard-linked in a bare loop* | 0.30 | 1.80 | 6.00 | | | |" in text
+    assert "judged alone" not in text and "Function calls" not in text
+    assert "| **whole build** | 60.0 | 290.0 | 4.83 | | | | |" in text
+    assert "hard-linked in a bare loop* | 0.30 | 1.80 | 6.00 | | | | |" in text
 
 
 def test_scaling_judges_a_stage_measured_alone_by_that_measurement():
-    small = {"n": 1000, "clean": run(60.0, load=4.0, pages=0.1, feeds=0.2), "alone": {"pages": 0.080, "feeds": 0.15}}
-    big = {"n": 5000, "clean": run(290.0, load=21.0, pages=0.6, feeds=1.0), "alone": {"pages": 0.400, "feeds": 0.9}}
+    small = {"n": 1000, "clean": run(60.0, load=4.0, pages=0.1, feeds=0.2), "alone": {"pages": 0.080, "feeds": 0.15},
+             "alone_calls": {"pages": 100_000, "feeds": 20_000}}
+    big = {"n": 5000, "clean": run(290.0, load=21.0, pages=0.6, feeds=1.0), "alone": {"pages": 0.400, "feeds": 0.9},
+           "alone_calls": {"pages": 500_000, "feeds": 104_000}}
     text = scaling(small, big, ["load", "pages", "feeds"])
-    assert "| pages | 0.10 | 0.60 | 6.00 | 0.080 | 0.400 | 5.00 |" in text
-    assert "| load | 4.00 | 21.00 | 5.25 | | | |" in text
+    assert "| pages | 0.10 | 0.60 | 6.00 | 0.080 | 0.400 | 5.00 | 5.00 |" in text
+    assert "| load | 4.00 | 21.00 | 5.25 | | | | |" in text
     assert "Worst stage in the clean builds: „pages” ×6.00" in text
     assert "Worst stage, each judged alone where it was measured alone: „feeds” ×6.00." in text
+    assert "Function calls of the stages measured alone: at most ×5.20 („feeds”)." in text
 
 
 def test_link_control_links_every_published_file(tmp_path):

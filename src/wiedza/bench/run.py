@@ -40,7 +40,7 @@ print(json.dumps({"wall": wall, "timings": summary.timings, "cpu": summary.cpu, 
 # system work, which alone was no steadier (creating the same files took twice as long).
 ISOLATED_RUNS = 5
 ISOLATED = r"""
-import copy, gc, json, shutil, sys, tempfile, time
+import copy, cProfile, gc, json, os, pstats, shutil, sys, tempfile, time
 from pathlib import Path
 from wiedza.content.loader import load_site
 from wiedza.outputs.context import BuildContext
@@ -55,22 +55,34 @@ for name, writer in WRITERS:
     if name in before:
         writer(ready)
 gc.freeze()
-best = {}
-for run in range(runs):
+os.sync()   # the kit files those writers copied are on disk, not being written back meanwhile
+
+def fresh(run):
     ctx = copy.copy(ready)
     for name in ("downloads", "feeds", "sections", "heads"):
         setattr(ctx, name, copy.deepcopy(getattr(ready, name)))
     ctx.stage = Stage(scratch / f"files-{run}", scratch / f"pages-{run}", owners=dict(ready.stage.owners),
                       pages=dict(ready.stage.pages), head_extra=copy.deepcopy(ready.stage.head_extra),
                       site_head=list(ready.stage.site_head))
+    return ctx
+
+best, calls = {}, {}
+for run in range(runs):
+    ctx = fresh(run)
     for name, writer in WRITERS:
         if name in alone:
             start = time.perf_counter()
             writer(ctx)
             best[name] = min(best.get(name, float("inf")), time.perf_counter() - start)
             gc.freeze()
+ctx = fresh(runs)   # once more, counting Python function calls: the same at every run, on any machine
+for name, writer in WRITERS:
+    if name in alone:
+        profile = cProfile.Profile()
+        profile.runcall(writer, ctx)
+        calls[name] = pstats.Stats(profile).total_calls
 shutil.rmtree(scratch)   # here, not in the background: the next measurement would share the disk
-print(json.dumps(best))
+print(json.dumps({"seconds": best, "calls": calls}))
 """
 # Writers run once to give the measured ones what they read (downloads, citation boxes, feeds),
 # and the writers measured alone.
@@ -197,7 +209,8 @@ def measure(n: int, work: Path, repeat: int = 2) -> dict:
     result["serve_seconds"] = measure_serve(content, site)
     out, _, _ = _run(ISOLATED, str(content), str(cache), str(ISOLATED_RUNS), json.dumps(BEFORE_ALONE),
                      json.dumps(ALONE))
-    result["alone"] = json.loads(out)
+    alone = json.loads(out)
+    result["alone"], result["alone_calls"] = alone["seconds"], alone["calls"]
     return result
 
 
@@ -319,10 +332,12 @@ def scaling(small: dict, big: dict, stages: list[str]) -> str:
     the stages measured alone (ISOLATED), the same from those measurements."""
     factor = big["n"] / small["n"]
     alone_small, alone_big = small.get("alone", {}), big.get("alone", {})
+    calls_small, calls_big = small.get("alone_calls", {}), big.get("alone_calls", {})
     lines = [f"Scaling N={small['n']}→{big['n']} (×{factor:g}), wall s: in the clean builds, and measured alone "
-             f"(the fastest of {ISOLATED_RUNS}):", "",
-             f"| stage | N={small['n']} | N={big['n']} | × | alone N={small['n']} | alone N={big['n']} | × alone |",
-             "|---|---|---|---|---|---|---|"]
+             f"(the fastest of {ISOLATED_RUNS}); for those also the ratio of Python function calls, which no "
+             "machine's mood changes:", "",
+             f"| stage | N={small['n']} | N={big['n']} | × | alone N={small['n']} | alone N={big['n']} | × alone "
+             "| × calls |", "|---|---|---|---|---|---|---|---|"]
     in_build, judged = {}, {}
     for stage in stages:
         a, b = small["clean"]["timings"].get(stage, 0.0), big["clean"]["timings"].get(stage, 0.0)
@@ -337,18 +352,24 @@ def scaling(small: dict, big: dict, stages: list[str]) -> str:
                 judged[stage] = y / x
             else:
                 judged.pop(stage, None)
-        lines.append(f"| {stage} | " + " | ".join(cells) + " |" + " |" * (6 - len(cells)))
+            if calls_small.get(stage) and stage in calls_big:
+                cells.append(f"{calls_big[stage] / calls_small[stage]:.2f}")
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |" + " |" * (7 - len(cells)))
     whole = big["clean"]["wall"] / small["clean"]["wall"]
-    lines.append(f"| **whole build** | {small['clean']['wall']:.1f} | {big['clean']['wall']:.1f} | {whole:.2f} | | | |")
+    lines.append(f"| **whole build** | {small['clean']['wall']:.1f} | {big['clean']['wall']:.1f} | {whole:.2f} | | | | |")
     if "link_control" in small and "link_control" in big:
         a, b = small["link_control"], big["link_control"]
-        lines.append(f"| *control: the same files hard-linked in a bare loop* | {a:.2f} | {b:.2f} | {b / a:.2f} | | | |")
+        lines.append(f"| *control: the same files hard-linked in a bare loop* | {a:.2f} | {b:.2f} | {b / a:.2f} | | | | |")
     worst = max(in_build, key=in_build.get)
     lines.append(f"\nWorst stage in the clean builds: „{worst}” ×{in_build[worst]:.2f} (stages under {FLOOR} s "
                  f"at N={small['n']} not compared).")
     if alone_small and alone_big:
         worst = max(judged, key=judged.get)
         lines.append(f"Worst stage, each judged alone where it was measured alone: „{worst}” ×{judged[worst]:.2f}.")
+    ratios = {stage: calls_big[stage] / calls_small[stage] for stage in calls_small if calls_small[stage] and stage in calls_big}
+    if ratios:
+        worst = max(ratios, key=ratios.get)
+        lines.append(f"Function calls of the stages measured alone: at most ×{ratios[worst]:.2f} („{worst}”).")
     return "\n".join(lines)
 
 
