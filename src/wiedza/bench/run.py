@@ -334,8 +334,8 @@ def scaling(small: dict, big: dict, stages: list[str]) -> str:
     alone_small, alone_big = small.get("alone", {}), big.get("alone", {})
     calls_small, calls_big = small.get("alone_calls", {}), big.get("alone_calls", {})
     lines = [f"Scaling N={small['n']}→{big['n']} (×{factor:g}), wall s: in the clean builds, and measured alone "
-             f"(the fastest of {ISOLATED_RUNS}); for those also the ratio of Python function calls, which no "
-             "machine's mood changes:", "",
+             f"(the fastest of {ISOLATED_RUNS}); for those also the ratio of Python function calls, which do not "
+             "depend on the machine:", "",
              f"| stage | N={small['n']} | N={big['n']} | × | alone N={small['n']} | alone N={big['n']} | × alone "
              "| × calls |", "|---|---|---|---|---|---|---|---|"]
     in_build, judged = {}, {}
