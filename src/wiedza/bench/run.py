@@ -46,13 +46,15 @@ from wiedza.content.loader import load_site
 from wiedza.outputs.context import BuildContext
 from wiedza.pipeline import WRITERS
 from wiedza.stage import Stage
-content, cache, runs, before, alone = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
-before, alone = json.loads(before), json.loads(alone)
+content, cache, runs, alone = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
+unknown = set(alone) - {name for name, _ in WRITERS}
+if unknown:
+    sys.exit(f"no such writers: {sorted(unknown)}")
 index = load_site(content, cache_dir=cache)
 scratch = Path(tempfile.mkdtemp(dir=cache.parent, prefix="isolated-"))
 ready = BuildContext(index=index, stage=Stage(scratch / "files", scratch / "pages"), cache_dir=cache)
-for name, writer in WRITERS:
-    if name in before:
+for name, writer in WRITERS:   # the others, once: they give the measured ones what they read
+    if name not in alone:
         writer(ready)
 gc.freeze()
 os.sync()   # the kit files those writers copied are on disk, not being written back meanwhile
@@ -84,9 +86,6 @@ for name, writer in WRITERS:
 shutil.rmtree(scratch)   # here, not in the background: the next measurement would share the disk
 print(json.dumps({"seconds": best, "calls": calls}))
 """
-# Writers run once to give the measured ones what they read (downloads, citation boxes, feeds),
-# and the writers measured alone.
-BEFORE_ALONE = ("zasoby motywu", "załączniki", "zestawy do pobrania", "cytowania", "kanały RSS i Atom")
 ALONE = ("metadane naukowe", "OAI-PMH", "strony publikacji", "strony scenariuszy", "strony serwisu",
          "deklaracja dostępności", "pliki serwisu", "mapa serwisu")
 
@@ -207,8 +206,7 @@ def measure(n: int, work: Path, repeat: int = 2) -> dict:
     result["incremental_walls"] = [r["wall"] for r in runs]
     _settle(cache)
     result["serve_seconds"] = measure_serve(content, site)
-    out, _, _ = _run(ISOLATED, str(content), str(cache), str(ISOLATED_RUNS), json.dumps(BEFORE_ALONE),
-                     json.dumps(ALONE))
+    out, _, _ = _run(ISOLATED, str(content), str(cache), str(ISOLATED_RUNS), json.dumps(ALONE))
     alone = json.loads(out)
     result["alone"], result["alone_calls"] = alone["seconds"], alone["calls"]
     return result
